@@ -9,17 +9,27 @@ Modules, by concept:
 ``schemes``      fans, gains, the initializers and the standard deviation each gives
 ``activations``  activation functions and their derivatives
 ``ensemble``     many random networks at once: forward and backward statistics
-``theory``       predictions: variance maps by Gauss-Hermite quadrature, fixed points,
-                 criticality, finite-width corrections
+``theory``       predictions: variance maps by quadrature, fixed points, criticality,
+                 finite-width corrections
 ``mlp``          a small multilayer perceptron trained with plain gradient descent
 ``data``         the handwritten-digits data set that ships with the package
 ``diagnostics``  step-0 health checks: saturation, dead units, gradient ratios
-``plots``        the book's figure style and plotting helpers
+``plots``        the book's figure style and figure functions
+``explore``      interactive explorers (ipywidgets)
+``checks``       checkers for the exercises
+
+Example
+-------
+>>> import numpy as np, initlab
+>>> initlab.fans((784, 256))
+(784, 256)
+>>> W = initlab.initialize("he_normal", (784, 256), rng=0)
 """
 
-from .schemes import SCHEMES, fans, gain, init_std, initialize, uniform_bound
+from . import activations, ensemble, schemes, theory
 from .activations import ACTIVATIONS, activation, derivative
-from .ensemble import forward_ensemble, backward_ensemble, EnsembleGradients
+from .ensemble import EnsembleGradients, backward_ensemble, exploded_at, forward_ensemble, layer_moments, vanished_at
+from .schemes import SCHEMES, fans, gain, init_std, initialize, uniform_bound
 
 __all__ = [
     "SCHEMES",
@@ -34,6 +44,13 @@ __all__ = [
     "forward_ensemble",
     "backward_ensemble",
     "EnsembleGradients",
+    "exploded_at",
+    "vanished_at",
+    "layer_moments",
+    "activations",
+    "ensemble",
+    "schemes",
+    "theory",
 ]
 
 __version__ = "1.0.0"
