@@ -27,6 +27,7 @@ Example
 """
 
 from . import activations, ensemble, schemes, theory
+from . import data
 from .activations import ACTIVATIONS, activation, derivative
 from .ensemble import EnsembleGradients, backward_ensemble, exploded_at, forward_ensemble, layer_moments, vanished_at
 from .schemes import SCHEMES, fans, gain, init_std, initialize, uniform_bound
@@ -51,6 +52,7 @@ __all__ = [
     "ensemble",
     "schemes",
     "theory",
+    "data",
 ]
 
 __version__ = "1.0.0"
