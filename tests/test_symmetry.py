@@ -3,38 +3,9 @@
 import numpy as np
 import pytest
 
-from initlab.symmetry import max_unit_distance, permute_units, unit_distances
-
-
-def test_distances_match_a_direct_loop():
-    rng = np.random.default_rng(0)
-    W = rng.normal(size=(5, 4))
-    d = unit_distances(W)
-    for j in range(4):
-        for k in range(4):
-            assert d[j, k] == pytest.approx(np.linalg.norm(W[:, j] - W[:, k]), rel=1e-12)
-    assert np.all(np.diag(d) == 0.0)
-
-
-def test_copies_have_distance_exactly_zero_even_for_awkward_values():
-    # A Gram-matrix formula ‖u‖² + ‖v‖² − 2u·v would leave round-off here; differences do not.
-    col = np.array([1e8, 0.1, -3.3333333333])
-    W = np.tile(col[:, None], (1, 6))
-    assert max_unit_distance(W) == 0.0
-
-
-def test_one_different_unit_is_detected():
-    W = np.full((3, 4), 0.7)
-    W[1, 2] += 1e-9
-    assert max_unit_distance(W) == pytest.approx(1e-9, rel=1e-6)
-
-
-def test_stacks_give_one_value_per_network():
-    W = np.zeros((3, 2, 4))
-    W[1, 0, 0] = 2.0
-    out = max_unit_distance(W)
-    assert out.tolist() == [0.0, 2.0, 0.0]
-    assert unit_distances(W).shape == (3, 4, 4)
+from initlab.data import load_digits
+from initlab.mlp import MLP, hidden_unit_distances
+from initlab.symmetry import permute_units, train_tracking_units
 
 
 def _forward(Ws, bs, x):
@@ -81,9 +52,34 @@ def test_bad_permutations_are_refused(layer, perm, match):
 
 
 def test_bad_inputs_are_refused():
-    with pytest.raises(ValueError, match="shape"):
-        unit_distances(np.ones(3))
-    with pytest.raises(ValueError, match="NaN"):
-        max_unit_distance(np.array([[np.nan, 1.0]]))
     with pytest.raises(TypeError, match="layer"):
         permute_units([np.ones((2, 2)), np.ones((2, 1))], [np.zeros(2), np.zeros(1)], 0.5, [0, 1])
+
+
+def test_constant_networks_stay_symmetric_and_random_ones_do_not():
+    d = load_digits(rng=0)
+    net = MLP.stack(
+        [
+            MLP.init([64, 6, 10], "sigmoid", "constant", value=0.05, n_nets=1),
+            MLP.init([64, 6, 10], "sigmoid", "lecun_normal", n_nets=1, rng=3),
+        ]
+    )
+    rec = train_tracking_units(net, d, steps=40, every=20, lr=0.5, rng=1)
+    assert rec["steps"].tolist() == [0, 20, 40]
+    assert rec["max_distance"].shape == (3, 2)
+    assert np.all(rec["max_distance"][:, 0] == 0.0)  # exact copies, not merely close
+    assert np.all(rec["max_distance"][:, 1] > 0.1)
+    # the constant network did learn something (its weights moved) while staying symmetric
+    assert not np.allclose(rec["net"].weights[0][0], 0.05)
+    # the record matches a direct measurement on the returned networks
+    np.testing.assert_array_equal(rec["max_distance"][-1], hidden_unit_distances(rec["net"], 1).max(axis=(1, 2)))
+
+
+def test_train_tracking_units_refuses_bad_arguments():
+    net = MLP.init([64, 4, 10], n_nets=1)
+    with pytest.raises(ValueError, match="multiple"):
+        train_tracking_units(net, load_digits(), steps=25, every=10)
+    with pytest.raises(ValueError, match="hidden layer"):
+        train_tracking_units(net, load_digits(), steps=10, every=10, layer=2)
+    with pytest.raises(TypeError, match="MLP"):
+        train_tracking_units("net", load_digits(), steps=10, every=10)

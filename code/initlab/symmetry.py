@@ -4,10 +4,11 @@ Chapter 1 of the book shows that a network whose weights start at one constant v
 its hidden units identical forever, and that permuting hidden units does not change the
 function a network computes. This module measures the first and performs the second:
 
-``unit_distances``      pairwise Euclidean distances between the incoming weight vectors
-                        (the columns of a weight matrix) of a layer's units
-``max_unit_distance``   the largest of those distances: exactly 0 when all units are copies
-``permute_units``       reorder the hidden units of one layer without changing the function
+``permute_units``          reorder the hidden units of one layer without changing the function
+``train_tracking_units``  train networks (:func:`initlab.mlp.train`) and record, at regular
+                          steps, the largest distance between two units of a hidden layer
+                          (:func:`initlab.mlp.hidden_unit_distances`): exactly 0 while all
+                          units are copies
 
 Weight matrices follow the book's convention: ``W`` has shape ``(n_in, n_out)`` and is used
 as ``a @ W``; a stack of networks has shape ``(n_nets, n_in, n_out)``. Unit ``j`` of the
@@ -17,11 +18,11 @@ layer owns column ``W[..., :, j]`` (its incoming weights), bias ``b[..., j]`` an
 Example
 -------
 >>> import numpy as np
->>> from initlab.symmetry import max_unit_distance
->>> max_unit_distance(np.full((4, 3), 0.5))
-0.0
->>> round(float(max_unit_distance(np.array([[0.0, 3.0], [0.0, 4.0]]))), 6)
-5.0
+>>> from initlab.symmetry import permute_units
+>>> Ws, bs = permute_units([np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]])],
+...                        [np.zeros(2), np.zeros(1)], layer=0, perm=[1, 0])
+>>> Ws[0].tolist(), Ws[1].tolist()
+([[2.0, 1.0]], [[4.0], [3.0]])
 """
 
 from __future__ import annotations
@@ -29,62 +30,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate
-
-
-def _weight_stack(W, what: str = "W") -> np.ndarray:
-    W = _validate.finite_array(W, what)
-    if W.ndim < 2:
-        raise ValueError(f"{what} must have shape (n_in, n_out) or (n_nets, n_in, n_out); got shape {W.shape}")
-    return W
-
-
-def unit_distances(W) -> np.ndarray:
-    """Return the pairwise distances between the incoming weight vectors of a layer's units.
-
-    Parameters
-    ----------
-    W : array ``(..., n_in, n_out)``
-        A weight matrix (or a stack of them); unit ``j`` has incoming weights ``W[..., :, j]``.
-
-    Returns
-    -------
-    array ``(..., n_out, n_out)``
-        Entry ``[..., j, k]`` is ‖W[..., :, j] − W[..., :, k]‖. The differences are taken
-        entry by entry (not through a Gram matrix), so units that are exact copies have
-        distance exactly 0.
-
-    Examples
-    --------
-    >>> W = np.array([[1.0, 1.0, 0.0], [2.0, 2.0, 0.0]])
-    >>> unit_distances(W)[0]
-    array([0.        , 0.        , 2.23606798])
-    """
-    W = _weight_stack(W)
-    diff = W[..., :, :, None] - W[..., :, None, :]
-    return np.sqrt(np.sum(diff * diff, axis=-3))
-
-
-def max_unit_distance(W) -> np.ndarray | float:
-    """Return the largest distance between the incoming weight vectors of two units.
-
-    It is 0 exactly when every unit of the layer is a copy of every other one.
-
-    Parameters
-    ----------
-    W : array ``(n_in, n_out)`` or ``(n_nets, n_in, n_out)``
-
-    Returns
-    -------
-    float for one matrix, array ``(n_nets,)`` for a stack.
-
-    Examples
-    --------
-    >>> max_unit_distance(np.zeros((2, 5, 3))).tolist()
-    [0.0, 0.0]
-    """
-    d = unit_distances(W)
-    out = d.max(axis=(-2, -1))
-    return float(out) if np.ndim(out) == 0 else out
 
 
 def permute_units(weights, biases, layer: int, perm):
@@ -136,4 +81,68 @@ def permute_units(weights, biases, layer: int, perm):
     return new_w, new_b
 
 
-__all__ = ["unit_distances", "max_unit_distance", "permute_units"]
+def train_tracking_units(net, data, steps: int, every: int, lr=0.1, batch_size: int = 32, layer: int = 1, rng=0):
+    """Train ``net`` with :func:`initlab.mlp.train` and record how far apart its hidden units are.
+
+    Training runs in blocks of ``every`` steps (one generator drives the minibatch order of
+    all blocks); before the first block and after each one, the function records the
+    largest distance between the incoming parameters (weights and bias) of two units of
+    hidden layer ``layer``, and the test accuracy.
+
+    Parameters
+    ----------
+    net : an :class:`initlab.mlp.MLP` (not modified)
+    data : e.g. :func:`initlab.data.load_digits`
+    steps : total number of gradient steps, a multiple of ``every``
+    every : steps between records
+    lr, batch_size : as in :func:`initlab.mlp.train`
+    layer : the hidden layer to watch, from 1
+    rng : int seed or ``numpy.random.Generator`` for the minibatch order
+
+    Returns
+    -------
+    dict with ``steps`` ``(n_records,)``, ``max_distance`` ``(n_records, n_nets)``,
+    ``test_accuracy`` and ``train_loss`` ``(n_records, n_nets)``, and ``net`` (the trained
+    networks).
+
+    Examples
+    --------
+    >>> from initlab.mlp import MLP
+    >>> from initlab.data import load_digits
+    >>> net = MLP.init([64, 8, 10], "tanh", "constant", value=0.05, n_nets=1)
+    >>> rec = train_tracking_units(net, load_digits(), steps=20, every=10)
+    >>> rec["max_distance"].ravel().tolist()
+    [0.0, 0.0, 0.0]
+    """
+    from .mlp import MLP, hidden_unit_distances, train
+
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an initlab.mlp.MLP; got {type(net).__name__}")
+    steps = _validate.positive_int(steps, "steps")
+    every = _validate.positive_int(every, "every")
+    if steps % every:
+        raise ValueError(f"steps must be a multiple of every; got steps={steps}, every={every}")
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer < net.depth:
+        raise ValueError(f"layer must be a hidden layer, 1 to {net.depth - 1}; got {layer!r}")
+    gen = _validate.generator(rng)
+    dist, acc, loss = [], [], []
+    for block in range(steps // every):
+        res = train(net, data, steps=every, lr=lr, batch_size=batch_size, eval_every=every, rng=gen)
+        if block == 0:
+            dist.append(hidden_unit_distances(net, layer).max(axis=(1, 2)))
+            acc.append(res.test_accuracy[0])
+            loss.append(res.train_loss[0])
+        net = res.net
+        dist.append(hidden_unit_distances(net, layer).max(axis=(1, 2)))
+        acc.append(res.test_accuracy[-1])
+        loss.append(res.train_loss[-1])
+    return {
+        "steps": np.arange(0, steps + 1, every),
+        "max_distance": np.array(dist),
+        "test_accuracy": np.array(acc),
+        "train_loss": np.array(loss),
+        "net": net,
+    }
+
+
+__all__ = ["permute_units", "train_tracking_units"]
