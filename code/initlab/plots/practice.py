@@ -1,0 +1,173 @@
+"""Figures of Part III, "The schemes in practice" (chapters 6–8).
+
+Each function returns a Matplotlib ``Figure`` whose lines carry the data the chapter
+discusses, so that tests can check the plotted values.
+
+Chapter 6 (range versus fan-in): :func:`draw_histograms`, :func:`range_vs_fan_in`,
+:func:`range_log`. Chapter 7 (frameworks): :func:`truncated_normal_density`,
+:func:`truncation_depth`, :func:`singular_value_spectra`. Chapter 8 (training):
+:func:`training_curves`, :func:`gradient_norms_step0`, :func:`lr_sweep`.
+
+Example
+-------
+>>> from initlab.plots import practice
+>>> fig = practice.range_log(["he_normal"], fan_in_max=100)
+>>> fig.axes[0].get_xscale()
+'log'
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import _validate
+from ..ranges import range_curves
+from ..schemes import GAUSSIAN_SCHEMES, UNIFORM_SCHEMES, init_std, uniform_bound
+from .style import figure, label_axes, scheme_color, scheme_label
+
+_TITLES = {
+    "fan_in_uniform": "fan-in uniform\n(PyTorch nn.Linear default)",
+    "glorot_uniform": "Glorot uniform",
+    "glorot_normal": "Glorot normal",
+    "lecun_uniform": "LeCun uniform",
+    "lecun_normal": "LeCun normal",
+    "he_uniform": "He uniform",
+    "he_normal": "He normal",
+}
+
+
+def _done(fig):
+    # Close the figure in pyplot's registry and return it: the notebook displays the returned
+    # Figure once; an open figure would be shown a second time by the inline backend.
+    plt.close(fig)
+    return fig
+
+
+def _range_scheme(scheme: str) -> str:
+    return _validate.choice(scheme, UNIFORM_SCHEMES + GAUSSIAN_SCHEMES, "scheme (uniform or normal)")
+
+
+# --------------------------------------------------------------------------------------
+# Chapter 6
+# --------------------------------------------------------------------------------------
+
+
+def draw_histograms(draws: dict, fan_in: int = 10, fan_out: int = 20):
+    """Histograms of drawn weights, each with the density its scheme predicts.
+
+    Parameters
+    ----------
+    draws : dict mapping a scheme name (uniform or normal) to its array of drawn weights
+    fan_in, fan_out : the fans the weights were drawn with
+
+    Each panel holds a density histogram and one line, the predicted density
+    (1/(2a) on [−a, a] for a uniform scheme, the N(0, σ²) density for a normal one).
+
+    >>> import numpy as np
+    >>> fig = draw_histograms({"he_normal": np.random.default_rng(0).normal(0, 0.447, 1000)})
+    >>> len(fig.axes)
+    1
+    """
+    if not isinstance(draws, dict) or not draws:
+        raise ValueError(f"draws must be a non-empty dict {{scheme: array of weights}}; got {draws!r}")
+    fig, axes = figure(1, len(draws), width=3.0 * len(draws) + 1, height=3.0, sharey=False)
+    axes = np.atleast_1d(axes)
+    for ax, (scheme, w) in zip(axes, draws.items()):
+        scheme = _range_scheme(scheme)
+        w = _validate.finite_array(w, f"the draws of {scheme}").ravel()
+        std = init_std(scheme, fan_in, fan_out)
+        color = scheme_color(scheme)
+        ax.hist(w, bins=30, density=True, color=color, alpha=0.45, label=f"{w.size:,} draws")
+        if scheme in UNIFORM_SCHEMES:
+            a = uniform_bound(scheme, fan_in, fan_out)
+            x = np.array([-1.3 * a, -a, -a, a, a, 1.3 * a])
+            y = np.array([0, 0, 1 / (2 * a), 1 / (2 * a), 0, 0])
+        else:
+            x = np.linspace(-4.5 * std, 4.5 * std, 301)
+            y = np.exp(-0.5 * (x / std) ** 2) / (std * math.sqrt(2 * math.pi))
+        ax.plot(x, y, color="black", lw=1.5, label="predicted density")
+        label_axes(ax, "weight $w$", "density", _TITLES[scheme].replace("\n", " "))
+        ax.legend(loc="upper right", fontsize=8)
+    return _done(fig)
+
+
+def range_vs_fan_in(schemes=("fan_in_uniform", "glorot_uniform", "lecun_normal", "he_normal"),
+                    fan_in_max: int = 100, fan_out: int = 10):
+    """The range of each scheme's weights against the number of inputs, one panel per scheme.
+
+    Uniform schemes: the interval [−a, a] (shaded) and, dotted, ±σ = ±a/√3. Normal
+    schemes: bands ±σ, ±2σ, ±3σ and, dashed, ±√3σ, the bound of the uniform scheme with the
+    same variance. Glorot uses ``fan_out`` outputs.
+
+    The first line of every panel is the upper edge (+a for uniform, +σ for normal).
+
+    >>> fig = range_vs_fan_in(["he_normal"], fan_in_max=4)
+    >>> fig.axes[0].lines[0].get_ydata().round(3).tolist()
+    [1.414, 1.0, 0.816, 0.707]
+    """
+    schemes = [_range_scheme(s) for s in schemes]
+    if not schemes:
+        raise ValueError("schemes must name at least one scheme")
+    n_max = _validate.positive_int(fan_in_max, "fan_in_max")
+    n = np.arange(1, n_max + 1)
+    ncols = 2 if len(schemes) > 1 else 1
+    nrows = math.ceil(len(schemes) / ncols)
+    fig, axes = figure(nrows, ncols, width=7.0, height=2.9 * nrows, sharex=True, sharey=True)
+    axes = np.atleast_1d(axes).ravel()
+    for ax, scheme in zip(axes, schemes):
+        c = range_curves(scheme, n, fan_out)
+        color = scheme_color(scheme)
+        std, bound = c["std"], c["bound"]
+        if scheme in UNIFORM_SCHEMES:
+            ax.plot(n, bound, color=color, label="bound $\\pm a$")
+            ax.plot(n, -bound, color=color)
+            ax.fill_between(n, -bound, bound, color=color, alpha=0.25, lw=0)
+            ax.plot(n, std, color="black", ls=":", lw=1.2, label="$\\pm\\sigma = \\pm a/\\sqrt{3}$")
+            ax.plot(n, -std, color="black", ls=":", lw=1.2)
+        else:
+            ax.plot(n, std, color=color, label="$\\pm\\sigma$")
+            ax.plot(n, -std, color=color)
+            for k, alpha in ((3, 0.12), (2, 0.2), (1, 0.35)):
+                ax.fill_between(n, -k * std, k * std, color=color, alpha=alpha, lw=0,
+                                label=f"$\\pm{k}\\sigma$")
+            ax.plot(n, bound, color="black", ls="--", lw=1.2, label="$\\pm\\sqrt{3}\\sigma$ (uniform, same variance)")
+            ax.plot(n, -bound, color="black", ls="--", lw=1.2)
+        title = _TITLES[scheme] + (f", $n_{{out}}$ = {fan_out}" if scheme.startswith("glorot") else "")
+        label_axes(ax, "number of inputs $n_{in}$", "weight value", title)
+        ax.legend(loc="upper right", fontsize=7)
+    for ax in axes[len(schemes):]:
+        ax.set_visible(False)
+    return _done(fig)
+
+
+def range_log(schemes=("fan_in_uniform", "glorot_uniform", "lecun_normal", "he_normal"),
+              fan_in_max: int = 10_000, fan_out: int = 10):
+    """The standard deviation of each scheme against the number of inputs, both axes logarithmic.
+
+    On log–log axes the law σ = c/√n is a straight line of slope −1/2. One line per scheme
+    (σ, in the order given). LeCun's line, σ = 1/√n, is the reference: slope −1/2 through 1.
+
+    >>> fig = range_log(["lecun_normal"], fan_in_max=100)
+    >>> fig.axes[0].lines[0].get_ydata()[-1]
+    np.float64(0.1)
+    """
+    schemes = [_range_scheme(s) for s in schemes]
+    n_max = _validate.positive_int(fan_in_max, "fan_in_max")
+    n = np.unique(np.round(np.logspace(0, math.log10(n_max), 200)).astype(int))
+    fig, ax = figure(width=6.5, height=3.8)
+    for scheme in schemes:
+        c = range_curves(scheme, n, fan_out)
+        label = scheme_label(scheme) + (f" ($n_{{out}}$ = {fan_out})" if scheme.startswith("glorot") else "")
+        ls = "-" if scheme in GAUSSIAN_SCHEMES else "--"
+        ax.plot(n, c["std"], color=scheme_color(scheme), ls=ls, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    label_axes(ax, "number of inputs $n_{in}$ (log scale)", "standard deviation $\\sigma$ (log scale)")
+    ax.legend(fontsize=8)
+    return _done(fig)
+
+
+__all__ = ["draw_histograms", "range_vs_fan_in", "range_log"]

@@ -1,0 +1,79 @@
+"""Tests of initlab.plots.practice: the figures of Part III plot the right data."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from initlab.plots import practice
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- chapter 6
+
+
+def test_draw_histograms_predicted_density():
+    rng = np.random.default_rng(0)
+    a = 1 / math.sqrt(10)
+    fig = practice.draw_histograms(
+        {"fan_in_uniform": rng.uniform(-a, a, 1000), "he_normal": rng.normal(0, math.sqrt(0.2), 1000)},
+        fan_in=10, fan_out=20,
+    )
+    uni, he = fig.axes
+    x, y = uni.lines[0].get_data()
+    assert max(y) == pytest.approx(1 / (2 * a))  # height of the uniform density
+    assert x[1] == pytest.approx(-a) and x[4] == pytest.approx(a)
+    x, y = he.lines[0].get_data()
+    # the normal density peaks at 1/(σ√(2π)) with σ = √(2/10)
+    assert max(y) == pytest.approx(1 / (math.sqrt(0.2) * math.sqrt(2 * math.pi)))
+    # histogram bars: total area 1
+    area = sum(p.get_height() * p.get_width() for p in uni.patches)
+    assert area == pytest.approx(1.0)
+
+
+def test_draw_histograms_rejects_empty():
+    with pytest.raises(ValueError, match="non-empty dict"):
+        practice.draw_histograms({})
+
+
+def test_range_vs_fan_in_lines():
+    fig = practice.range_vs_fan_in(["fan_in_uniform", "glorot_uniform", "he_normal"], fan_in_max=100, fan_out=10)
+    uni, glo, he = fig.axes[:3]
+    n = np.arange(1, 101)
+    np.testing.assert_allclose(uni.lines[0].get_ydata(), 1 / np.sqrt(n))  # +a
+    np.testing.assert_allclose(uni.lines[1].get_ydata(), -1 / np.sqrt(n))  # -a
+    np.testing.assert_allclose(uni.lines[2].get_ydata(), 1 / np.sqrt(3 * n))  # +σ = a/√3
+    np.testing.assert_allclose(glo.lines[0].get_ydata(), np.sqrt(6 / (n + 10)))
+    np.testing.assert_allclose(he.lines[0].get_ydata(), np.sqrt(2 / n))  # +σ
+    np.testing.assert_allclose(he.lines[2].get_ydata(), np.sqrt(3) * np.sqrt(2 / n))  # √3σ
+    assert "PyTorch" in uni.get_title()
+    assert uni.get_xlabel() and uni.get_ylabel()
+    # the 3σ band of He at n = 1 reaches 3√2
+    band = he.collections[0].get_paths()[0].vertices
+    assert band[:, 1].max() == pytest.approx(3 * math.sqrt(2))
+    assert not fig.axes[3].get_visible()  # the unused fourth panel is hidden
+
+
+def test_range_log_is_straight_with_slope_minus_half():
+    fig = practice.range_log(["fan_in_uniform", "he_normal", "glorot_uniform"], fan_in_max=10_000, fan_out=10)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    for line in ax.lines[:2]:
+        x, y = (np.asarray(v, float) for v in line.get_data())
+        slope = np.diff(np.log(y)) / np.diff(np.log(x))
+        np.testing.assert_allclose(slope, -0.5, atol=1e-12)
+    x, y = (np.asarray(v, float) for v in ax.lines[2].get_data())
+    assert x[-1] == 10_000
+    # Glorot bends: flat at small n, slope -1/2 only when n >> fan_out
+    slope = np.diff(np.log(y)) / np.diff(np.log(x))
+    assert slope[0] > -0.1 and slope[-1] < -0.49
