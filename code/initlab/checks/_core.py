@@ -162,16 +162,18 @@ def _stop_thread(thread: threading.Thread) -> None:
         pass
 
 
-def call(answer: Callable, *args, timeout: float = TIMEOUT, allow_none: bool = False, **kwargs) -> Any:
+def call(answer: Callable, *args, timeout: float | None = None, allow_none: bool = False, **kwargs) -> Any:
     """Call ``answer(*args, **kwargs)`` in a worker thread and return its value.
 
     Raises :class:`Fail` (with a sentence for the student) when the function raises, takes
-    longer than ``timeout`` seconds, or is not written yet (returns ``None`` or ``...``,
+    longer than ``timeout`` seconds (default :data:`TIMEOUT`), or is not written yet (returns ``None`` or ``...``,
     or raises ``NotImplementedError``). ``allow_none=True`` accepts ``None`` as a value.
 
     >>> call(max, 3, 4)
     4
     """
+    if timeout is None:
+        timeout = TIMEOUT
     name = getattr(answer, "__name__", "your_function")
     if not name.isidentifier():
         name = "your_function"
