@@ -7,7 +7,7 @@ asserts it). The book shows each function inside the exercise's ``{solution}`` b
 Example
 -------
 >>> from initlab.solutions.basics import he_std
->>> round(he_std(50, 10), 4)
+>>> round(float(he_std(50, 10)), 4)
 0.2
 """
 
