@@ -27,7 +27,7 @@ Example
 """
 
 from . import activations, ensemble, schemes, theory
-from . import data
+from . import data, mlp
 from .activations import ACTIVATIONS, activation, derivative
 from .ensemble import EnsembleGradients, backward_ensemble, exploded_at, forward_ensemble, layer_moments, vanished_at
 from .schemes import SCHEMES, fans, gain, init_std, initialize, uniform_bound
@@ -53,6 +53,7 @@ __all__ = [
     "schemes",
     "theory",
     "data",
+    "mlp",
 ]
 
 __version__ = "1.0.0"
