@@ -1,0 +1,250 @@
+"""The machinery shared by the explorers: controls, coalesced updates, rendering, static view.
+
+An explorer has three layers, kept apart so that each can be tested without a browser:
+
+``compute(**settings)``  a pure function of the control values that returns a small state
+                         object (numbers only), fast enough for 100 ms per update;
+``render(state)``        draws the state into one Matplotlib figure that is created once and
+                         whose artists are updated in place, and returns PNG bytes;
+``widget``               the ipywidgets controls and an ``Image`` that shows the PNG.
+
+Updates do not queue up while a slider is dragged: every change bumps a generation counter
+and schedules a run a few milliseconds later; a run whose generation is no longer the newest
+does nothing, so only the latest value is computed. Without a running event loop (tests,
+benchmarks, plain scripts) the run happens at once.
+
+In the built website, where no kernel runs, an explorer displays as a static PNG of its
+default settings: its rich display offers both the live widget and that PNG, and the book
+tells the HTML builder to skip widget views.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import time
+from typing import Any, Callable
+
+import ipywidgets as W
+import matplotlib
+import numpy as np
+
+from ..plots.style import apply_style
+
+#: Seconds a scheduled update waits, so that a burst of changes collapses into one run.
+COALESCE_SECONDS = 0.04
+
+
+class ImmediateScheduler:
+    """Run a callback at once (used when no event loop runs)."""
+
+    def __call__(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+class ManualScheduler:
+    """Keep callbacks until ``flush()``; used by tests to imitate a burst of slider events."""
+
+    def __init__(self) -> None:
+        self.pending: list[Callable[[], None]] = []
+
+    def __call__(self, fn: Callable[[], None]) -> None:
+        self.pending.append(fn)
+
+    def flush(self) -> None:
+        todo, self.pending = self.pending, []
+        for fn in todo:
+            fn()
+
+
+class LoopScheduler:
+    """Run a callback shortly, on the kernel's asyncio loop if there is one."""
+
+    def __call__(self, fn: Callable[[], None]) -> None:
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and loop.is_running():
+            loop.call_later(COALESCE_SECONDS, fn)
+        else:
+            fn()
+
+
+def figure_png(fig, dpi: int = 72) -> bytes:
+    """Render a Matplotlib figure to PNG bytes (Agg), without touching pyplot's state."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def freeze_layout(fig, widest_axes=()) -> None:
+    """Solve the figure's layout once, for the widest tick labels it will ever show, then fix it.
+
+    Constrained layout costs about as much as the rest of a redraw. The explorers solve it
+    once with their log axes set to an extreme range (so labels like ``1e-300`` fit), then
+    switch it off; later updates only move data and limits.
+    """
+    import warnings
+
+    saved = [(ax, ax.get_ylim()) for ax in widest_axes]
+    for ax in widest_axes:
+        ax.set_ylim(1e-200, 1e200)
+    with warnings.catch_warnings(), np.errstate(over="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        figure_png(fig, dpi=20)
+    fig.set_layout_engine("none")
+    for ax, lim in saved:
+        ax.set_ylim(lim)
+
+
+def new_figure(width: float, height: float):
+    """A figure that does not belong to pyplot (so notebooks do not display it twice)."""
+    from matplotlib.figure import Figure
+
+    apply_style()
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+class Explorer:
+    """Base class: subclasses define ``controls()``, ``compute()`` and ``render()``."""
+
+    #: Short name used by the benchmark's output lines.
+    name = "explorer"
+    #: What the static image in the website shows, and how to make it live.
+    static_note = (
+        "This is a static picture of the explorer at its default settings. To move the sliders, "
+        "open this page as a notebook with the launch button (Binder, Colab or JupyterHub) at the top "
+        "of the page, or run it locally, and run the cell."
+    )
+
+    def __init__(self, scheduler: Callable | None = None, **settings: Any) -> None:
+        self._scheduler = scheduler if scheduler is not None else LoopScheduler()
+        self._generation = 0
+        self.runs = 0  # how many updates were actually computed (for tests)
+        self.controls_dict = self.controls()
+        for key, value in settings.items():
+            if key not in self.controls_dict:
+                raise ValueError(f"unknown setting {key!r}; this explorer has: {', '.join(self.controls_dict)}")
+            self.controls_dict[key].value = value
+        self.image = W.Image(format="png", layout=W.Layout(width="100%", max_width="900px"))
+        self.status = W.HTML()
+        for control in self.controls_dict.values():
+            control.observe(self._on_change, names="value")
+        self.state = None
+        self.last_png = b""
+        self._run(self._generation)
+
+    # -- to be provided by subclasses ---------------------------------------------------
+    def controls(self) -> dict:
+        raise NotImplementedError
+
+    def compute(self, **settings):
+        raise NotImplementedError
+
+    def render(self, state) -> bytes:
+        raise NotImplementedError
+
+    def describe(self, state) -> str:
+        """One sentence about the state, shown under the figure."""
+        return ""
+
+    # -- machinery ----------------------------------------------------------------------
+    def settings(self) -> dict:
+        return {k: c.value for k, c in self.controls_dict.items()}
+
+    def _on_change(self, _change=None) -> None:
+        self._generation += 1
+        gen = self._generation
+        self._scheduler(lambda: self._run(gen))
+
+    def _run(self, gen: int) -> None:
+        if gen != self._generation:
+            return  # a newer change is pending: skip this one
+        self.update(**self.settings())
+
+    def update(self, **settings):
+        """Recompute and redraw for ``settings`` now; returns the state (used by tests/bench)."""
+        state = self.compute(**settings)
+        png = self.render(state)
+        self.state, self.last_png = state, png
+        self.image.value = png
+        self.status.value = f"<p>{self.describe(state)}</p>"
+        self.runs += 1
+        return state
+
+    def layout_controls(self) -> W.Widget:
+        return W.HBox(
+            [W.VBox(list(self.controls_dict.values())[i::2]) for i in range(2)],
+            layout=W.Layout(flex_flow="row wrap"),
+        )
+
+    @property
+    def widget(self) -> W.Widget:
+        if not hasattr(self, "_widget"):
+            self._widget = W.VBox([self.layout_controls(), self.status, self.image])
+        return self._widget
+
+    def static_png(self) -> bytes:
+        """PNG of the explorer at its default settings (what the website shows)."""
+        fresh = type(self)(scheduler=ImmediateScheduler())
+        return fresh.last_png
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        if isinstance(data, tuple):
+            data = data[0]
+        data = dict(data or {})
+        data["image/png"] = base64.b64encode(self.last_png).decode("ascii")
+        data["text/plain"] = f"{type(self).__name__}: {self.describe(self.state)}"
+        return data
+
+    def time_update(self, **settings) -> float:
+        """Milliseconds for one update (compute + redraw) at ``settings``."""
+        t0 = time.perf_counter()
+        self.update(**settings)
+        return 1000.0 * (time.perf_counter() - t0)
+
+
+def slider(cls, description: str, value, min, max, step, **kw):
+    """A slider that only reports its value when released (no flood of updates)."""
+    return cls(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        continuous_update=False,
+        style={"description_width": "initial"},
+        **kw,
+    )
+
+
+def plain_log_axis(axis) -> None:
+    """Log-axis ticks with plain labels (mathtext labels are slow to draw).
+
+    Decades are labelled always; 2 and 5 times a decade only when the axis spans less than
+    two decades, so that a narrow range still shows numbers.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    def fmt(v, _pos=None):
+        return f"{v:.0e}" if (v < 1e-3 or v > 1e4) else f"{v:g}"
+
+    def minor_fmt(v, _pos=None):
+        lo, hi = sorted(axis.get_view_interval())
+        return fmt(v) if lo > 0 and hi / lo < 100 else ""
+
+    axis.set_major_locator(LogLocator(base=10.0, numticks=7))
+    axis.set_major_formatter(FuncFormatter(fmt))
+    axis.set_minor_locator(LogLocator(base=10.0, subs=(2.0, 5.0), numticks=7))
+    axis.set_minor_formatter(FuncFormatter(minor_fmt))
+
+
+def dropdown(description: str, options, value):
+    return W.Dropdown(options=options, value=value, description=description, style={"description_width": "initial"})
+
+
+_ = matplotlib  # the figures are Agg figures created through matplotlib.figure

@@ -1,0 +1,155 @@
+"""Explorer 3: criticality, seen through the variance map.
+
+Controls: activation (tanh or ReLU), C_W and C_b. Left: the map K^(ℓ) ↦ K^(ℓ+1) =
+C_b + C_W·E[φ(z)²] with the diagonal, its fixed point and a cobweb of the first layers.
+Right: the preactivation variance measured layer by layer in an ensemble of random networks
+(``forward_ensemble``) beside the map's prediction, on a log scale, so that exponential
+growth or decay shows as a straight line and criticality as a slow power law.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as W
+import numpy as np
+
+from .. import theory
+from ..ensemble import forward_ensemble
+from ..plots.style import activation_color
+from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, figure_png, new_figure, slider
+
+DEPTH = 30
+WIDTH = 128
+N_NETS = 64
+K_MAX = 4.0
+
+
+@dataclass
+class CriticalityState:
+    activation: str
+    C_W: float
+    C_b: float
+    K_grid: np.ndarray
+    map_values: np.ndarray
+    cobweb: np.ndarray  # (2, 2*steps) x and y of the cobweb path
+    fixed_point: float
+    chi_perp: float
+    predicted: np.ndarray  # K^(l), l = 1..DEPTH
+    measured: np.ndarray  # mean over networks and units of z^2 per layer
+
+
+def compute_criticality(activation="tanh", C_W=1.0, C_b=0.0, seed=0) -> CriticalityState:
+    """Variance map, fixed point, χ⊥ there, and measured against predicted layer variances."""
+    K_grid = np.linspace(0.0, K_MAX, 121)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mapped = theory.variance_map(K_grid, activation, C_W, C_b)
+    # Input with ‖x‖²/n_0 = 1, so K^(1) = C_b + C_W.
+    K1 = C_b + C_W
+    predicted = theory.variance_trajectory(K1, DEPTH, activation, C_W, C_b)
+    steps = min(8, DEPTH - 1)
+    xs, ys = [], []
+    for l in range(steps):
+        k, k2 = predicted[l], predicted[l + 1]
+        xs += [k, k]
+        ys += [k if l else 0.0, k2]
+    fp = theory.fixed_point(activation, C_W, C_b, K0=max(K1, 1e-3), max_iter=3000, tol=1e-9)
+    if C_b == 0 and (activation == "tanh" and C_W <= 1.0):
+        fp = 0.0  # K = 0 is the fixed point; at C_W = 1 the approach is a slow power law
+    last = predicted[np.isfinite(predicted)][-1] if np.any(np.isfinite(predicted)) else 1.0
+    chi = float(theory.chi_perp(fp if np.isfinite(fp) else min(last, 1e12), activation, C_W))
+    x = np.ones((1, WIDTH))
+    zs = forward_ensemble(x, [WIDTH] + [WIDTH] * DEPTH, activation=activation, scheme="lecun_normal", n_nets=N_NETS,
+                          rng=seed, bias_std=float(np.sqrt(C_b)), gain=float(np.sqrt(C_W)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        measured = np.array([np.mean(z * z) for z in zs])
+    return CriticalityState(activation, C_W, C_b, K_grid, mapped, np.array([xs, ys]), fp, chi, predicted, measured)
+
+
+def describe_criticality(state: CriticalityState) -> str:
+    if state is None:
+        return ""
+    if not np.isfinite(state.fixed_point):
+        where = "the variance grows without bound (no finite fixed point is reached)"
+    elif state.activation == "relu" and state.C_b == 0 and abs(state.C_W - 2.0) < 1e-9:
+        where = "every K is a fixed point (the map lies on the diagonal), so the variance stays where it starts"
+    elif state.fixed_point == 0.0:
+        where = "the variance decays towards K* = 0" + (" slowly, like a power law" if abs(state.C_W - 1) < 1e-9 else "")
+    else:
+        where = f"the variance settles at K* = {state.fixed_point:.3g}"
+    chi = state.chi_perp
+    phase = ("critical point (χ⊥ = 1)" if np.isfinite(chi) and abs(chi - 1) < 0.02 else
+             "ordered side (χ⊥ < 1: nearby inputs become alike)" if chi < 1 else
+             "chaotic side (χ⊥ > 1: nearby inputs drift apart)")
+    return f"{state.activation} with C_W = {state.C_W:.2f}, C_b = {state.C_b:.2f}: {where}; χ⊥ = {chi:.3g}, the {phase}."
+
+
+class CriticalityExplorer(Explorer):
+    """Explorer 3: the variance map, its fixed point, and measured layer variances."""
+
+    name = "criticality"
+
+    def controls(self) -> dict:
+        return {
+            "activation": dropdown("activation", ("tanh", "relu"), "tanh"),
+            "C_W": slider(W.FloatSlider, "C_W", 1.0, 0.1, 4.0, 0.05),
+            "C_b": slider(W.FloatSlider, "C_b", 0.0, 0.0, 1.0, 0.01),
+        }
+
+    def compute(self, **settings) -> CriticalityState:
+        return compute_criticality(**settings)
+
+    def describe(self, state) -> str:
+        return describe_criticality(state)
+
+    def _setup(self):
+        fig = new_figure(9.0, 3.8)
+        self._fig = fig
+        ax1, ax2 = fig.subplots(1, 2)
+        self._ax1, self._ax2 = ax1, ax2
+        ax1.plot([0, K_MAX], [0, K_MAX], color="grey", lw=1, label="K(ℓ+1) = K(ℓ)")
+        (self._map,) = ax1.plot([], [], lw=2, label="variance map")
+        (self._cob,) = ax1.plot([], [], color="black", lw=0.8, label="first layers")
+        (self._fp,) = ax1.plot([], [], "o", color="black", ms=6, label="fixed point K*")
+        ax1.set_xlim(0, K_MAX)
+        ax1.set_ylim(0, K_MAX)
+        ax1.set_xlabel("K(ℓ)")
+        ax1.set_ylabel("K(ℓ+1)")
+        ax1.legend(fontsize=8, loc="upper left")
+        (self._pred,) = ax2.plot([], [], "--", color="black", label="prediction (variance map)")
+        (self._meas,) = ax2.plot([], [], "o", ms=3, label=f"measured, {N_NETS} networks of width {WIDTH}")
+        ax2.set_yscale("log")
+        ax2.set_xlim(0.5, DEPTH + 0.5)
+        ax2.set_xlabel("layer ℓ")
+        ax2.set_ylabel("preactivation variance K(ℓ)")
+        plain_log_axis(ax2.yaxis)
+        ax2.legend(fontsize=8, loc="best")
+        ax2.set_title("χ⊥ at the fixed point: 0.000", fontsize=9)
+        freeze_layout(fig, (ax2,))
+
+    def render(self, state: CriticalityState) -> bytes:
+        if not hasattr(self, "_fig"):
+            self._setup()
+        color = activation_color(state.activation)
+        with np.errstate(invalid="ignore"):
+            self._map.set_data(state.K_grid, np.where(np.isfinite(state.map_values), state.map_values, np.nan))
+            self._map.set_color(color)
+            self._cob.set_data(np.minimum(state.cobweb[0], 10 * K_MAX), np.minimum(state.cobweb[1], 10 * K_MAX))
+            fp = state.fixed_point
+            self._fp.set_data([fp] if np.isfinite(fp) else [], [fp] if np.isfinite(fp) else [])
+            layers = np.arange(1, DEPTH + 1)
+            pred = np.where(np.isfinite(state.predicted) & (state.predicted > 0), state.predicted, np.nan)
+            meas = np.where(np.isfinite(state.measured) & (state.measured > 0), state.measured, np.nan)
+            self._pred.set_data(layers, pred)
+            self._meas.set_data(layers, meas)
+            self._meas.set_color(color)
+            vals = np.concatenate([pred[np.isfinite(pred)], meas[np.isfinite(meas)]])
+            if vals.size:
+                self._ax2.set_ylim(max(vals.min() / 2, 1e-200), min(vals.max() * 2, 1e200))
+        self._ax2.set_title(f"χ⊥ at the fixed point: {state.chi_perp:.3g}", fontsize=9)
+        return figure_png(self._fig)
+
+
+def criticality_explorer(**settings) -> CriticalityExplorer:
+    """Create the criticality explorer."""
+    return CriticalityExplorer(**settings)

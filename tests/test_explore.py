@@ -1,0 +1,203 @@
+"""Tests of the interactive explorers: robustness at every control's limits, coalesced
+updates, the static picture for the website, and that what they draw is what they compute."""
+
+import base64
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from initlab import init_std
+from initlab.explore import (
+    CriticalityExplorer,
+    ImmediateScheduler,
+    ManualScheduler,
+    RaceExplorer,
+    SignalExplorer,
+    WeightsExplorer,
+    compute_criticality,
+    compute_signal,
+    compute_weights,
+    run_race,
+)
+from initlab.explore.signal import SCHEME_CHOICES
+from initlab.activations import ACTIVATIONS
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _limits(control):
+    if hasattr(control, "options") and not hasattr(control, "min"):
+        return list(control.options)
+    return [control.min, control.max]
+
+
+@pytest.mark.parametrize("cls", [SignalExplorer, WeightsExplorer, CriticalityExplorer])
+def test_every_control_at_its_limits_never_raises(cls):
+    ex = cls(scheduler=ImmediateScheduler())
+    defaults = ex.settings()
+    for name, control in ex.controls_dict.items():
+        for value in _limits(control):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", RuntimeWarning)
+                state = ex.update(**{**defaults, name: value})
+            assert ex.last_png.startswith(PNG_MAGIC)
+            assert isinstance(ex.describe(state), str) and ex.describe(state)
+
+
+EXTREMES = [
+    dict(activation="linear", scheme="unit_normal", depth=50, width=1000, gain=4.0),
+    dict(activation="relu", scheme="unit_normal", depth=50, width=1000),
+    dict(activation="selu", scheme="lecun_normal", depth=50, width=10),
+    dict(activation="sigmoid", scheme="zeros", depth=1, width=10),
+    dict(activation="tanh", scheme="orthogonal", gain=4.0, bias_std=1.0, depth=50, width=10),
+    dict(activation="relu", scheme="small_normal", depth=50, width=10),
+    dict(activation="leaky_relu", scheme="he_uniform", gain=0.0, depth=50, width=1000),
+]
+
+
+@pytest.mark.parametrize("settings", EXTREMES)
+def test_signal_explorer_extremes_report_instead_of_raising(settings):
+    ex = SignalExplorer(scheduler=ImmediateScheduler())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        state = ex.update(**{**ex.settings(), **settings})
+    assert ex.last_png.startswith(PNG_MAGIC)
+    assert len(state.rms_z) == settings.get("depth", 10)
+
+
+def test_signal_explosion_is_reported_with_its_layer():
+    # Linear network, unit-normal weights times 4, width 1000: the rms grows by 4·√1000 ≈ 126
+    # per layer, so it passes 1e100 around layer 100 / log10(126) ≈ 47.6.
+    state = compute_signal(activation="linear", scheme="unit_normal", gain=4.0, depth=50, width=1000)
+    assert state.exploded is not None and 44 <= state.exploded <= 50
+    from initlab.explore.signal import describe_signal
+
+    assert f"exploded at layer {state.exploded}" in describe_signal(state)
+
+
+def test_signal_vanishing_is_reported():
+    state = compute_signal(activation="relu", scheme="small_normal", depth=50, width=256)
+    # Each layer multiplies the rms by 0.01·√(256/2) ≈ 0.113: below 1e-30 after ~32 layers.
+    assert state.vanished is not None and 28 <= state.vanished <= 36
+
+
+def test_signal_measured_rms_follows_theory_at_he_init():
+    # One network, width 512, batch 64, depth 5: the rms over 64·512 values of layer ℓ has a
+    # relative fluctuation of order √(ℓ·5/n) ≈ 0.1 (finite-width log-norm spread, Hanin and
+    # Nica), so we allow 35%.
+    state = compute_signal(activation="relu", scheme="he_normal", depth=5, width=512)
+    assert np.allclose(state.rms_z, state.theory_rms_z, rtol=0.35)
+    assert np.allclose(state.theory_rms_z, state.theory_rms_z[0], rtol=1e-9)  # critical: flat
+
+
+def test_signal_histograms_are_distributions():
+    state = compute_signal(activation="tanh", depth=7, width=64)
+    assert state.act_hist.shape[0] == 7
+    assert np.allclose(state.act_hist.sum(axis=1), 1.0)
+    assert np.allclose(state.grad_hist.sum(axis=1), 1.0)
+
+
+def test_dead_units_for_relu_and_saturation_for_tanh():
+    relu = compute_signal(activation="relu", scheme="he_normal", depth=10, width=64)
+    assert np.all((relu.bad_fraction >= 0) & (relu.bad_fraction <= 1))
+    tanh = compute_signal(activation="tanh", scheme="unit_normal", depth=10, width=256)
+    # With N(0,1) weights and width 256, preactivations have std ≈ 16·rms(a): most tanh units
+    # sit beyond |a| > 0.97 (P(|z| < 2.1·... ) is tiny), so most units are saturated.
+    assert np.all(tanh.bad_fraction[1:] > 0.8)
+    linear = compute_signal(activation="linear", depth=3, width=16)
+    assert np.all(np.isnan(linear.bad_fraction))
+
+
+def test_updates_coalesce_only_latest_is_computed():
+    sched = ManualScheduler()
+    ex = WeightsExplorer(scheduler=sched)
+    runs_before = ex.runs
+    for fan_in in (2, 5, 50, 300, 777):
+        ex.controls_dict["fan_in"].value = fan_in
+    assert ex.runs == runs_before  # nothing computed yet: all waiting
+    sched.flush()
+    assert ex.runs == runs_before + 1  # five changes, one computation
+    assert ex.state.fan_in == 777
+
+
+def test_weights_explorer_stds_match_theory():
+    state = compute_weights(fan_in=10, fan_out=20)
+    for s, measured in state.measured_stds.items():
+        # 200 draws (10·20); the sample std has relative standard error ≈ 1/√(2·200) = 0.05
+        # for normals (uniforms: smaller); allow 4 of those.
+        assert measured == pytest.approx(init_std(s, 10, 20), rel=0.2)
+        assert state.stds[s] == pytest.approx(init_std(s, 10, 20))
+    big = compute_weights(fan_in=1000, fan_out=1000)
+    for s, measured in big.measured_stds.items():
+        # 20,000 draws: relative standard error ≈ 1/√40,000 = 0.005; allow 5 of those.
+        assert measured == pytest.approx(init_std(s, 1000, 1000), rel=0.025)
+    # the uniform bound is √3 σ and the curve at fan-in 10 equals it
+    xs, ys = state.curves["fan_in_uniform"]
+    i = int(np.where(xs == 10)[0][0])
+    assert ys[i] == pytest.approx(1 / np.sqrt(10))
+
+
+def test_weights_explorer_draws_what_it_computes():
+    ex = WeightsExplorer(scheduler=ImmediateScheduler())
+    ex.update(fan_in=100, fan_out=10)
+    counts, edges = ex.state.hists["he_normal"]
+    art = ex._hist_art["he_normal"]
+    assert np.allclose(art.get_data().values, counts)
+    assert ex._marker.get_xdata()[0] == 100
+
+
+def test_criticality_relu_he_is_flat_and_measured_agrees():
+    st = compute_criticality(activation="relu", C_W=2.0, C_b=0.0)
+    assert np.allclose(st.predicted, 2.0)
+    # 64 networks × 128 units per layer: the layer mean of z² fluctuates by a relative
+    # √(2/(64·128)) from the units plus the per-network spread √(5ℓ/128)/√64 ≈ 0.14 at ℓ = 30;
+    # allow 3 of the latter.
+    assert np.allclose(st.measured, st.predicted, rtol=0.45)
+    assert st.chi_perp == pytest.approx(1.0)
+
+
+def test_criticality_tanh_chaotic_at_pytorch_gain():
+    st = compute_criticality(activation="tanh", C_W=25 / 9, C_b=0.0)
+    assert st.chi_perp > 1
+    assert np.isfinite(st.fixed_point) and st.fixed_point > 0.5
+    ordered = compute_criticality(activation="tanh", C_W=0.5, C_b=0.0)
+    assert ordered.chi_perp == pytest.approx(0.5) and ordered.fixed_point == 0.0
+
+
+def test_static_picture_in_the_rich_display():
+    ex = CriticalityExplorer(scheduler=ImmediateScheduler())
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(PNG_MAGIC)
+    assert bundle["text/plain"].startswith("CriticalityExplorer")
+
+
+def test_unknown_setting_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown setting 'depht'"):
+        SignalExplorer(scheduler=ImmediateScheduler(), depht=3)
+
+
+def test_race_runs_and_reports_progress():
+    seen = []
+    state = run_race(("he_normal", "small_normal"), "relu", steps=20, chunk=10, on_progress=lambda s: seen.append(s.done))
+    assert seen == [10, 20]
+    assert state.steps == [0, 10, 20]
+    loss = np.array(state.loss)
+    assert loss.shape == (3, 2, 3) and np.all(np.isfinite(loss))
+    # He trains; N(0, 0.01²) barely moves from ln 10 in 20 steps
+    assert np.mean(loss[-1, 0]) < np.mean(loss[0, 0])
+    assert np.mean(loss[-1, 1]) == pytest.approx(np.log(10), rel=0.02)
+
+
+def test_race_refuses_bad_choices_with_a_message():
+    with pytest.raises(ValueError, match="two to four"):
+        run_race(("he_normal",), steps=10)
+    ex = RaceExplorer.__new__(RaceExplorer)  # a compute() call with one scheme shows a message
+    import ipywidgets as W
+
+    ex.status, ex.progress, ex.state = W.HTML(), W.IntProgress(), None
+    assert ex.compute(schemes=("he_normal",), steps=10) is None
+    assert "two to four" in ex.status.value
