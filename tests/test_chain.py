@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from initlab.chain import chain_factors, chain_output, spread_over_inputs
+from initlab.activations import activation
+from initlab.chain import chain_factors, chain_output, spread_over_inputs, train_tracking_activations
+from initlab.data import load_digits
+from initlab.mlp import MLP
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "linear", "selu"])
@@ -55,3 +58,21 @@ def test_bad_arguments_are_refused():
         spread_over_inputs([np.zeros((2, 1, 3))])
     with pytest.raises(TypeError, match="non-empty list"):
         spread_over_inputs([])
+
+
+def test_train_tracking_activations_records_layer_means_of_the_trained_nets():
+    d = load_digits(rng=0)
+    net = MLP.init([64, 16, 16, 10], "sigmoid", "fan_in_uniform", n_nets=2, rng=0)
+    rec = train_tracking_activations(net, d, steps=20, every=10, lr=0.5, rng=0)
+    assert rec["steps"].tolist() == [0, 10, 20]
+    assert rec["mean"].shape == rec["std"].shape == (3, 2, 2)
+    # the first record is the untrained network, the last the returned trained one
+    for rec_i, n in ((0, net), (-1, rec["net"])):
+        acts = [activation("sigmoid")(z) for z in n.preactivations(d.x_test)[:-1]]
+        np.testing.assert_allclose(rec["mean"][rec_i], np.stack([a.mean(axis=(1, 2)) for a in acts], axis=1), rtol=1e-12)
+        np.testing.assert_allclose(rec["std"][rec_i], np.stack([a.std(axis=(1, 2)) for a in acts], axis=1), rtol=1e-12)
+    assert not np.allclose(rec["mean"][0], rec["mean"][-1])  # training changed the activations
+    with pytest.raises(ValueError, match="multiple"):
+        train_tracking_activations(net, d, steps=15, every=10)
+    with pytest.raises(ValueError, match="hidden layer"):
+        train_tracking_activations(MLP.init([64, 10], n_nets=1), d, steps=10, every=10)

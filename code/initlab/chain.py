@@ -5,7 +5,9 @@ network there is: a chain of single units, a_ℓ = φ(w_ℓ a_{ℓ−1} + b_ℓ)
 da_L/da_0 is the product of the factors w_ℓ φ′(z_ℓ), one per layer. This module computes
 those factors (``chain_factors``), the chain's output (``chain_output``, for a
 finite-difference check), and, for wide networks, how much of each layer's signal still
-varies from one input to another (``spread_over_inputs``).
+varies from one input to another (``spread_over_inputs``). ``train_tracking_activations``
+repeats Glorot and Bengio's (2010) measurement: the mean activation of each hidden layer
+during training.
 
 Example
 -------
@@ -125,4 +127,73 @@ def spread_over_inputs(layers) -> np.ndarray:
     return out
 
 
-__all__ = ["chain_output", "chain_factors", "spread_over_inputs"]
+def train_tracking_activations(net, data, steps: int, every: int, lr=0.1, batch_size: int = 32, rng=0, x=None):
+    """Train ``net`` with :func:`initlab.mlp.train` and record each hidden layer's activations.
+
+    Training runs in blocks of ``every`` steps (one generator drives the minibatch order of
+    all blocks). Before the first block and after each one, the function runs the inputs
+    ``x`` (default: the test set) through the networks and records, for every hidden layer,
+    the mean and the standard deviation of its activations over inputs and units.
+
+    Parameters
+    ----------
+    net : an :class:`initlab.mlp.MLP` with at least one hidden layer (not modified)
+    data : e.g. :func:`initlab.data.load_digits`
+    steps : total number of gradient steps, a multiple of ``every``
+    every : steps between records
+    lr, batch_size : as in :func:`initlab.mlp.train`
+    rng : int seed or ``numpy.random.Generator`` for the minibatch order
+    x : inputs ``(batch, n_0)`` to measure on (default ``data.x_test``)
+
+    Returns
+    -------
+    dict with ``steps`` ``(n_records,)``; ``mean`` and ``std`` ``(n_records, n_nets, L − 1)``;
+    ``test_accuracy`` ``(n_records, n_nets)``; ``net`` (the trained networks).
+
+    Examples
+    --------
+    >>> from initlab.mlp import MLP
+    >>> from initlab.data import load_digits
+    >>> net = MLP.init([64, 8, 8, 10], "sigmoid", "zeros", n_nets=1)
+    >>> rec = train_tracking_activations(net, load_digits(), steps=10, every=10)
+    >>> rec["mean"][0, 0].tolist()   # sigmoid(0) = 1/2 in every unit at the start
+    [0.5, 0.5]
+    """
+    from .mlp import MLP, train
+
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an initlab.mlp.MLP; got {type(net).__name__}")
+    if net.depth < 2:
+        raise ValueError("net needs at least one hidden layer (widths [n_0, n_1, ..., n_L] with L >= 2)")
+    steps = _validate.positive_int(steps, "steps")
+    every = _validate.positive_int(every, "every")
+    if steps % every:
+        raise ValueError(f"steps must be a multiple of every; got steps={steps}, every={every}")
+    xs = data.x_test if x is None else x
+    gen = _validate.generator(rng)
+    phi = _activation(net.activation, net.param)
+
+    def measure(n):
+        acts = [phi(z) for z in n.preactivations(xs)[:-1]]
+        return (np.stack([a.mean(axis=(1, 2)) for a in acts], axis=1),
+                np.stack([a.std(axis=(1, 2)) for a in acts], axis=1))
+
+    means, stds, accs = [], [], []
+    for block in range(steps // every):
+        res = train(net, data, steps=every, lr=lr, batch_size=batch_size, eval_every=every, rng=gen)
+        if block == 0:
+            m, s = measure(net)
+            means.append(m), stds.append(s), accs.append(res.test_accuracy[0])
+        net = res.net
+        m, s = measure(net)
+        means.append(m), stds.append(s), accs.append(res.test_accuracy[-1])
+    return {
+        "steps": np.arange(0, steps + 1, every),
+        "mean": np.array(means),
+        "std": np.array(stds),
+        "test_accuracy": np.array(accs),
+        "net": net,
+    }
+
+
+__all__ = ["chain_output", "chain_factors", "spread_over_inputs", "train_tracking_activations"]
