@@ -77,3 +77,51 @@ def test_range_log_is_straight_with_slope_minus_half():
     # Glorot bends: flat at small n, slope -1/2 only when n >> fan_out
     slope = np.diff(np.log(y)) / np.diff(np.log(x))
     assert slope[0] > -0.1 and slope[-1] < -0.49
+
+
+# ---------------------------------------------------------------- chapter 7
+
+
+def test_truncated_normal_density_lines():
+    from initlab import frameworks as fw
+
+    sigma = 0.5
+    fig = practice.truncated_normal_density(
+        fw.truncated_normal(5000, sigma, rng=0), fw.truncated_normal(5000, sigma, rng=1, rescale=False), sigma)
+    ax = fig.axes[0]
+    target, keras, plain = ax.lines[:3]
+    assert max(target.get_ydata()) == pytest.approx(1 / (sigma * math.sqrt(2 * math.pi)), rel=1e-4)
+    # the rescaled sampler's support ends at 2σ/0.8796, the plain one's at 2σ
+    assert max(keras.get_xdata()) == pytest.approx(2 * sigma / fw.KERAS_TRUNCATION_FACTOR)
+    assert max(plain.get_xdata()) == pytest.approx(2 * sigma)
+    # each truncated density integrates to 1 over its support
+    for line in (keras, plain):
+        x, y = (np.asarray(v, float) for v in line.get_data())
+        assert np.trapezoid(y[1:-1], x[1:-1]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_truncation_depth_plots_given_data():
+    m = {"rescaled": np.array([1.0, 0.98, 1.01]), "forgot": np.array([0.77, 0.6, 0.46])}
+    p = {"rescaled": np.ones(3), "forgot": 0.774 ** np.arange(1, 4)}
+    fig = practice.truncation_depth(m, p)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), 1.0)
+    np.testing.assert_allclose(ax.lines[3].get_ydata(), m["forgot"])
+    assert ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="same non-empty keys"):
+        practice.truncation_depth(m, {"rescaled": np.ones(3)})
+
+
+def test_singular_value_spectra_counts():
+    g = {1: np.array([0.5, 1.0, 2.0]), 4: np.array([1e-3, 0.1, 5.0])}
+    o = {1: np.ones(3), 4: np.ones(3)}
+    fig = practice.singular_value_spectra(g, o)
+    left, right = fig.axes
+    assert len(left.patches) == 2 and len(right.patches) == 2
+    assert left.get_xscale() == "log"
+    # every orthogonal singular value falls in one bin (the step reaches height 3)
+    assert right.patches[0].get_path().vertices[:, 1].max() == 3
+    # the Gaussian L = 4 histogram spans from 1e-3 to 5: three bins of height 1
+    heights = left.patches[1].get_path().vertices[:, 1]
+    assert heights.max() == 1
+    assert right.lines[0].get_xdata()[0] == 1.0  # the s = 1 marker

@@ -170,4 +170,126 @@ def range_log(schemes=("fan_in_uniform", "glorot_uniform", "lecun_normal", "he_n
     return _done(fig)
 
 
-__all__ = ["draw_histograms", "range_vs_fan_in", "range_log"]
+# --------------------------------------------------------------------------------------
+# Chapter 7
+# --------------------------------------------------------------------------------------
+
+
+def truncated_normal_density(rescaled, plain, std: float, cut: float = 2.0):
+    """Histograms of Keras-style truncated-normal draws, with and without the rescaling.
+
+    Parameters
+    ----------
+    rescaled, plain : draws with the scale σ/0.8796 (what Keras does) and with scale σ
+    std : σ, the standard deviation the scheme asks for
+    cut : the truncation point, in units of the scale
+
+    Lines, in order: the N(0, σ²) density the scheme asks for (black, dashed), then the
+    truncated densities of the two samplers (the normal density of their scale, renormalized
+    on ±cut·scale).
+
+    >>> import numpy as np
+    >>> fig = truncated_normal_density(np.zeros(3), np.zeros(3), 1.0)
+    >>> len(fig.axes[0].lines)
+    3
+    """
+    from ..frameworks import truncated_std
+
+    sigma = _validate.nonnegative_float(std, "std")
+    rescaled = _validate.finite_array(rescaled, "the rescaled draws").ravel()
+    plain = _validate.finite_array(plain, "the plain draws").ravel()
+    fig, ax = figure(width=6.5, height=3.6)
+    x = np.linspace(-3.5 * sigma, 3.5 * sigma, 401)
+    ax.plot(x, np.exp(-0.5 * (x / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi)), color="black", ls="--",
+            lw=1.3, label=f"N(0, σ²), σ = {sigma:.3g} (asked for)")
+    mass = math.erf(cut / math.sqrt(2))
+    for draws, scale, color, name in (
+        (rescaled, sigma / truncated_std(cut), "#0072B2", "truncated, scale σ/0.8796 (Keras, Flax)"),
+        (plain, sigma, "#D55E00", "truncated, scale σ (rescaling forgotten)"),
+    ):
+        ax.hist(draws, bins=60, density=True, color=color, alpha=0.3)
+        xs = np.linspace(-cut * scale, cut * scale, 201)
+        ys = np.exp(-0.5 * (xs / scale) ** 2) / (scale * math.sqrt(2 * math.pi) * mass)
+        ax.plot(np.r_[xs[0], xs, xs[-1]], np.r_[0, ys, 0], color=color,
+                label=f"{name}: sample std {draws.std():.3f}")
+    label_axes(ax, "weight $w$", "density")
+    peak = 1.0 / (sigma * math.sqrt(2 * math.pi) * mass) if sigma > 0 else 1.0  # the taller curve
+    ax.set_ylim(0, 1.6 * peak)
+    ax.legend(fontsize=8, loc="upper left")
+    return _done(fig)
+
+
+def truncation_depth(measured: dict, predicted: dict):
+    """Second moment of the preactivations against depth, one line per sampler, log y axis.
+
+    Parameters
+    ----------
+    measured, predicted : dicts with the same keys (a label per sampler), each an array of
+        the per-layer ratio K^(ℓ)/K_He for layers 1 … L.
+
+    Lines, in order: for each key, the prediction (dashed) then the measurement (markers).
+
+    >>> import numpy as np
+    >>> fig = truncation_depth({"a": np.ones(3)}, {"a": np.ones(3)})
+    >>> fig.axes[0].lines[1].get_xdata().tolist()
+    [1, 2, 3]
+    """
+    if set(measured) != set(predicted) or not measured:
+        raise ValueError(f"measured and predicted need the same non-empty keys; got {list(measured)} and {list(predicted)}")
+    fig, ax = figure(width=6.5, height=3.6)
+    colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    for color, key in zip(colors, measured):
+        m = _validate.finite_array(measured[key], f"measured[{key!r}]", ndim=1)
+        p = _validate.finite_array(predicted[key], f"predicted[{key!r}]", ndim=1)
+        layers = np.arange(1, m.size + 1)
+        ax.plot(layers, p, color=color, ls="--", lw=1.2, label=f"{key}: predicted")
+        ax.plot(layers, m, color=color, ls="none", marker="o", ms=4, label=f"{key}: measured")
+    ax.set_yscale("log")
+    label_axes(ax, "layer $\\ell$", "$K^{(\\ell)}$ / He target (log scale)")
+    ax.legend(fontsize=8)
+    return _done(fig)
+
+
+def singular_value_spectra(gaussian: dict, orthogonal: dict):
+    """Histograms of the singular values of products of random matrices, by depth.
+
+    Parameters
+    ----------
+    gaussian, orthogonal : dicts {depth: array of singular values}
+
+    Left panel: Gaussian products; right panel: orthogonal products. Each depth is one step
+    histogram (an ``ax.hist(..., histtype="step")`` patch) on a log x axis; a dotted
+    vertical line marks s = 1.
+
+    >>> import numpy as np
+    >>> fig = singular_value_spectra({1: np.ones(5)}, {1: np.ones(5)})
+    >>> len(fig.axes)
+    2
+    """
+    if not gaussian or not orthogonal:
+        raise ValueError("gaussian and orthogonal must be non-empty dicts {depth: singular values}")
+    fig, axes = figure(1, 2, width=7.5, height=3.3, sharey=True)
+    colors = ["#56B4E9", "#0072B2", "#000000", "#CC79A7"]
+    for ax, spectra, title in ((axes[0], gaussian, "Gaussian, Var = 1/n"), (axes[1], orthogonal, "orthogonal")):
+        all_sv = np.concatenate([_validate.finite_array(v, "singular values").ravel() for v in spectra.values()])
+        lo = max(all_sv.min(), 1e-8) if all_sv.max() > all_sv.min() * 1.01 else 0.5
+        hi = max(all_sv.max(), 2.0)
+        bins = np.logspace(math.log10(lo) - 0.05, math.log10(hi) + 0.05, 50)
+        for color, (depth, sv) in zip(colors, spectra.items()):
+            sv = np.clip(np.asarray(sv, float).ravel(), bins[0], bins[-1])
+            ax.hist(sv, bins=bins, histtype="step", lw=1.6, color=color, label=f"L = {depth}")
+        ax.axvline(1.0, color="grey", lw=1, ls=":")
+        ax.set_xscale("log")
+        label_axes(ax, "singular value $s$ of $W^{(1)}\\cdots W^{(L)}$ (log scale)", "count", title)
+        ax.legend(fontsize=8)
+    return _done(fig)
+
+
+__all__ = [
+    "draw_histograms",
+    "range_vs_fan_in",
+    "range_log",
+    "truncated_normal_density",
+    "truncation_depth",
+    "singular_value_spectra",
+]
