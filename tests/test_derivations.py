@@ -137,3 +137,16 @@ def test_variance_profile_tanh_and_selu():
     # SELU at its fixed point: activations have mean 0 (the quadrature value); the ensemble mean
     # of 300×100 values with unit variance has standard error ≤ 1/√300 (networks independent).
     assert np.all(np.abs(s["act_mean"]) < 5 / math.sqrt(300))
+
+
+def test_relu_profile_with_stds_matches_closed_form_and_homogeneity():
+    widths = [12, 30, 15, 40]
+    stds = [0.3, 0.2, 0.25]
+    x = np.linspace(-1, 1, 12)
+    p = d.relu_profile_with_stds(x, widths, stds, n_nets=3000, rng=8)
+    # 5 standard errors of the ensemble mean square (spread between networks)
+    assert np.all(np.abs(p["measured"] ** 2 - p["predicted"] ** 2) < 5 * p["ms_stderr"])
+    q = d.relu_profile_with_stds(2 * x, widths, stds, n_nets=10, rng=8)
+    np.testing.assert_allclose(q["predicted"], 2 * p["predicted"])  # ‖x‖, not ‖x‖²
+    with pytest.raises(ValueError, match="widths"):
+        d.relu_profile_with_stds(np.ones(5), widths, stds)

@@ -174,3 +174,8 @@ def test_selu_profiles():
     np.testing.assert_allclose(a2.lines[0].get_ydata(), p["act_second_moment"])
     with pytest.raises(ValueError):
         pd.selu_profiles([p], [])
+
+
+def test_figures_are_closed_so_notebooks_show_them_once():
+    fig = pd.relu_integrand(1.0)
+    assert fig.number not in plt.get_fignums()

@@ -16,6 +16,7 @@ and the simulations that set measured values beside those formulas:
 
 ``weighted_sum_check``   Var(Σ wᵢxᵢ): measured, predicted with E[x²], and the naive Var(x) guess
 ``depth_profile``        per-layer preactivation rms of an ensemble, with the ReLU closed form
+``relu_profile_with_stds``  the same with any weight std per layer (explicit weights)
 ``forward_backward_profile``  the same forward and backward (gradients), for fan-in or fan-out
 ``variance_profile``     per-layer K measured in an ensemble beside the variance map's prediction
 
@@ -381,6 +382,40 @@ def depth_profile(x, widths, scheme: str, gain: float | None = None, mode: str |
     }
 
 
+def relu_profile_with_stds(x, widths, weight_stds, n_nets: int = 1000, rng=None) -> dict:
+    """Like :func:`depth_profile`, but with any weight std per layer instead of a scheme.
+
+    Layer ℓ draws its weights iid N(0, ``weight_stds[ℓ-1]``²) (explicit weights, in chunks of
+    networks); ReLU between layers, no biases.
+
+    >>> p = relu_profile_with_stds(np.ones(4), [4, 6, 3], [0.5, 0.2], n_nets=10, rng=0)
+    >>> p["predicted"].round(4)
+    array([1.    , 0.3464])
+    """
+    x = _validate.finite_array(x, "the input x", ndim=1)
+    widths, stds = _widths_and_stds(widths, weight_stds)
+    if x.size != widths[0]:
+        raise ValueError(f"the input has {x.size} entries but widths[0] = {widths[0]}")
+    n_nets = _validate.positive_int(n_nets, "n_nets")
+    gen = _validate.generator(rng)
+    L = len(stds)
+    zs = [np.empty((n_nets, widths[l + 1])) for l in range(L)]
+    chunk = max(1, min(n_nets, int(2**22 // max(widths[l] * widths[l + 1] for l in range(L)))))
+    for start in range(0, n_nets, chunk):
+        k = min(n_nets, start + chunk) - start
+        a = np.broadcast_to(x, (k, 1, widths[0]))
+        for l in range(L):
+            z = a @ gen.normal(0.0, stds[l], size=(k, widths[l], widths[l + 1]))
+            zs[l][start:start + k] = z[:, 0, :]
+            a = np.maximum(z, 0.0)
+    return {
+        "layer": np.arange(1, L + 1),
+        "measured": _rms(zs),
+        "predicted": relu_forward_std(float(np.linalg.norm(x)), widths, stds),
+        "ms_stderr": _ms_stderr(zs),
+    }
+
+
 def forward_backward_profile(x, widths, scheme: str = "he_normal", mode: str | None = None,
                              n_nets: int = 100, rng=None) -> dict:
     """Forward and backward per-layer rms in a ReLU ensemble, beside the closed forms.
@@ -461,6 +496,7 @@ __all__ = [
     "scheme_table_markdown",
     "weighted_sum_check",
     "depth_profile",
+    "relu_profile_with_stds",
     "forward_backward_profile",
     "variance_profile",
 ]

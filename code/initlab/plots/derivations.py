@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import _validate
@@ -33,6 +34,13 @@ from .. import theory
 from .style import activation_color, figure, label_axes, scheme_color, scheme_label
 
 _KIND_LABEL = {"normal": "x ~ N(0, 1)", "relu": "x = ReLU(z)", "sigmoid": "x = sigmoid(z)"}
+
+
+def _done(fig):
+    # Close the figure in pyplot's registry and return it: the notebook displays the returned
+    # Figure once; a figure left open would be shown a second time by the inline backend.
+    plt.close(fig)
+    return fig
 
 
 def _normal_pdf(z, var):
@@ -65,7 +73,7 @@ def weighted_sum_bars(results):
     label_axes(ax, "distribution of the inputs $x_i$", r"variance of $y=\sum_i w_i x_i$")
     ax.legend(loc="upper right")
     ax.set_ylim(0, 1.35 * max(max(meas), max(r["predicted"] for r in results)))
-    return fig
+    return _done(fig)
 
 
 def gaussian_projection(x, weight_std: float, n_out: int = 20000, rng=None, bins: int = 60):
@@ -96,7 +104,7 @@ def gaussian_projection(x, weight_std: float, n_out: int = 20000, rng=None, bins
                 label=r"$\mathcal{N}(0,\ \|x\|^2\sigma^2)$")
         label_axes(ax, "output unit $z_j$", "density" if ax is axes[0] else "", title)
     axes[0].legend(loc="upper left", fontsize=8)
-    return fig
+    return _done(fig)
 
 
 def variance_map(points: dict, C_W: float = 1.0, K_max: float = 4.0):
@@ -124,7 +132,7 @@ def variance_map(points: dict, C_W: float = 1.0, K_max: float = 4.0):
     a2.set_xscale("log")
     a2.set_yscale("log")
     label_axes(a2, r"variance $K$ of $z$", r"$\mathbb{E}[\phi(z)^2]\,/\,K$", "what the activation keeps")
-    return fig
+    return _done(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -149,7 +157,7 @@ def relu_integrand(K: float = 1.0):
     ax.fill_between(z[~right], 0, y[~right], color="#bbbbbb", alpha=0.45, label=r"set to 0 by ReLU: area $K/2$")
     label_axes(ax, "pre-activation $z$", r"$z^2\,p(z)$", f"integrand of $\\mathbb{{E}}[z^2]$, $K={K:g}$")
     ax.legend(fontsize=8, loc="upper left")
-    return fig
+    return _done(fig)
 
 
 def depth_profiles(profiles: list):
@@ -172,7 +180,7 @@ def depth_profiles(profiles: list):
     ax.set_yscale("log")
     label_axes(ax, r"layer $\ell$", r"rms of $z^{(\ell)}$ over networks and units")
     ax.legend(fontsize=8, ncol=1, loc="lower left")
-    return fig
+    return _done(fig)
 
 
 def fan_modes(profiles: list):
@@ -199,7 +207,7 @@ def fan_modes(profiles: list):
     label_axes(a2, r"layer $\ell$", r"rms of $\partial \mathcal{L}/\partial z^{(\ell)}$", "backward: gradients")
     a2.legend(fontsize=8)
     fig.suptitle("widths " + ", ".join(str(w) for w in profiles[0]["widths"]), fontsize=10)
-    return fig
+    return _done(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -249,7 +257,7 @@ def glorot_factors(fan_in: int, ratios, rng=None):
     label_axes(a1, r"$n_{out}/n_{in}$", r"factor (1 = condition met)", r"forward: $n_{in}\,\mathrm{Var}(W)$")
     label_axes(a2, r"$n_{out}/n_{in}$", "", r"backward: $n_{out}\,\mathrm{Var}(W)$")
     a1.legend(fontsize=8)
-    return fig
+    return _done(fig)
 
 
 def uniform_vs_normal(fan_in: int, fan_out: int, n_draws: int = 20000, rng=None):
@@ -280,7 +288,7 @@ def uniform_vs_normal(fan_in: int, fan_out: int, n_draws: int = 20000, rng=None)
         ax.axvline(sgn * a, color="#666666", ls=":", lw=1)
     label_axes(ax, "weight value $w$", "density", f"fan_in = {fan_in}, fan_out = {fan_out}")
     ax.legend(fontsize=8, loc="upper right")
-    return fig
+    return _done(fig)
 
 
 def tanh_criticality(profiles: list, C_W_grid=None):
@@ -315,7 +323,7 @@ def tanh_criticality(profiles: list, C_W_grid=None):
         a2.axvline(cw, color="#666666", ls="--", lw=0.8)
         a2.text(cw, 0.62, f" $C_W$={txt}", fontsize=8)
     label_axes(a2, r"$C_W = n\,\mathrm{Var}(W)$", r"$\chi_\perp$ at the fixed point", "order (<1) vs chaos (>1)")
-    return fig
+    return _done(fig)
 
 
 def selu_profiles(profiles: list, labels: list):
@@ -339,7 +347,7 @@ def selu_profiles(profiles: list, labels: list):
     label_axes(a1, r"layer $\ell$", r"mean of $a^{(\ell)}$", "mean")
     label_axes(a2, r"layer $\ell$", r"$\mathbb{E}[(a^{(\ell)})^2]$", "second moment")
     a2.legend(fontsize=8)
-    return fig
+    return _done(fig)
 
 
 __all__ = [
