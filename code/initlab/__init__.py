@@ -27,7 +27,7 @@ Example
 """
 
 from . import activations, ensemble, schemes, theory
-from . import data, mlp
+from . import data, diagnostics, mlp
 from .activations import ACTIVATIONS, activation, derivative
 from .ensemble import EnsembleGradients, backward_ensemble, exploded_at, forward_ensemble, layer_moments, vanished_at
 from .schemes import SCHEMES, fans, gain, init_std, initialize, uniform_bound
@@ -54,6 +54,7 @@ __all__ = [
     "theory",
     "data",
     "mlp",
+    "diagnostics",
 ]
 
 __version__ = "1.0.0"
