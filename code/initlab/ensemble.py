@@ -118,26 +118,38 @@ def _gram_layer(a, sw, sb, n_out, rng):
     """Sample z = a @ W + b for Gaussian W, b from the batch covariance of each network.
 
     ``a`` has shape (chunk, batch, n); returns (chunk, batch, n_out).
+
+    Each network's activations are first divided by their largest magnitude ``s``, and the
+    square root of the covariance is multiplied by ``s`` afterwards: the Gram matrix holds
+    squares, so without this it would overflow when the signal reached about 1e154,
+    while a network with explicit weights overflows only at 1e308. With the scaling both
+    methods overflow at the same depth.
     """
     c, batch, _ = a.shape
     eps = rng.standard_normal((c, batch, n_out))
+    s = np.max(np.abs(a), axis=(1, 2))  # (c,); inf or nan once the signal has broken down
+    ok = np.isfinite(s) & (s > 0)
+    s_safe = np.where(ok, s, 1.0)[:, None, None]
+    a = a / s_safe
     if batch == 1:
-        k = sw * sw * np.einsum("cbi,cbi->cb", a, a) + sb * sb
+        k = sw * sw * np.einsum("cbi,cbi->cb", a, a) + (sb * sb) / s_safe[:, :, 0] ** 2
         with np.errstate(invalid="ignore"):
-            return np.sqrt(k)[:, :, None] * eps
+            return (s_safe * np.sqrt(k)[:, :, None]) * eps
     cov = sw * sw * (a @ np.swapaxes(a, 1, 2))
     if sb > 0:
-        cov = cov + sb * sb
+        cov = cov + (sb * sb) / s_safe**2
     z = np.full((c, batch, n_out), np.nan)
-    ok = np.all(np.isfinite(cov), axis=(1, 2)) & (np.abs(cov).max(axis=(1, 2), initial=0.0) < 1e300)
+    zero = np.isfinite(s) & (s == 0)
+    if np.any(zero):  # all activations 0: only the bias remains, the same for every input
+        z[zero] = sb * eps[zero][:, :1, :] * np.ones((1, batch, 1))
     if np.any(ok):
         vals, vecs = np.linalg.eigh(cov[ok])
         root = vecs * np.sqrt(np.clip(vals, 0.0, None))[:, None, :]
-        z[ok] = root @ eps[ok]
+        z[ok] = s_safe[ok] * (root @ eps[ok])
     # Networks whose signal already overflowed keep inf where it is infinite.
-    if not np.all(ok):
-        bad = ~ok
-        z[bad] = np.where(np.isinf(cov[bad]).any(axis=2, keepdims=True), np.inf, np.nan) * np.ones((1, 1, n_out))
+    bad = ~np.isfinite(s)
+    if np.any(bad):
+        z[bad] = np.where(np.isinf(a[bad]).any(axis=2, keepdims=True), np.inf, np.nan) * np.ones((1, 1, n_out))
     return z
 
 
