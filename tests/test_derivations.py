@@ -150,3 +150,15 @@ def test_relu_profile_with_stds_matches_closed_form_and_homogeneity():
     np.testing.assert_allclose(q["predicted"], 2 * p["predicted"])  # ‖x‖, not ‖x‖²
     with pytest.raises(ValueError, match="widths"):
         d.relu_profile_with_stds(np.ones(5), widths, stds)
+
+
+def test_tanh_fixed_point():
+    from initlab import theory
+
+    assert d.tanh_fixed_point(1.0) == 0.0
+    K = d.tanh_fixed_point(25 / 9)
+    # it is a fixed point of the variance map (to the bisection tolerance)
+    assert float(theory.variance_map(K, "tanh", 25 / 9)) == pytest.approx(K, rel=1e-10)
+    # and agrees with iterating the map from K = 1
+    assert K == pytest.approx(theory.fixed_point("tanh", 25 / 9), rel=1e-8)
+    assert 0 < d.tanh_fixed_point(1.05) < d.tanh_fixed_point(2.0)

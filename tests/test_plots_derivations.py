@@ -159,8 +159,8 @@ def test_tanh_criticality():
     left, right = fig.axes[:2]
     np.testing.assert_allclose(left.lines[1].get_ydata(), prof["predicted"])
     chi = right.lines[0].get_ydata()
-    assert chi[0] == pytest.approx(0.8, abs=1e-3)  # ordered: K* = 0, χ = C_W
-    assert chi[1] == pytest.approx(1.0, abs=1e-3)  # critical
+    assert chi[0] == pytest.approx(0.8, abs=1e-12)  # ordered: K* = 0, χ = C_W
+    assert chi[1] == pytest.approx(1.0, abs=1e-12)  # critical
     K = theory.fixed_point("tanh", 25 / 9)
     assert chi[2] == pytest.approx(float(theory.chi_perp(K, "tanh", 25 / 9)), rel=1e-6)
     assert chi[2] > 1.1  # chaotic

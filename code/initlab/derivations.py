@@ -10,6 +10,7 @@ module holds the few computations they check those derivations with:
 ``relu_backward_std``    the same for the gradient with respect to the preactivations
 ``layer_weight_stds``    the weight std of every layer of a network under one scheme
 ``glorot_factors``       n_in·Var(W) and n_out·Var(W): Glorot and Bengio's two conditions
+``tanh_fixed_point``     the fixed point of the tanh variance map (0 for C_W ≤ 1)
 ``scheme_table``         the summary table of chapter 5, computed from :mod:`initlab.schemes`
 
 and the simulations that set measured values beside those formulas:
@@ -212,6 +213,38 @@ def glorot_factors(scheme: str, fan_in: int, fan_out: int, mode: str | None = No
     fan_out = _validate.positive_int(fan_out, "fan_out")
     var = init_std(scheme, fan_in, fan_out, mode=mode) ** 2
     return fan_in * var, fan_out * var
+
+
+def tanh_fixed_point(C_W: float, tol: float = 1e-13) -> float:
+    """The stable fixed point K* of the tanh variance map K ↦ C_W·E[tanh(z)²] (no biases).
+
+    For C_W ≤ 1 it is 0 (E[tanh(z)²] < K for every K > 0, so the variance decays to 0). For
+    C_W > 1 it is the positive root of C_W·E[tanh(z)²] = K, found by bisection on the ratio
+    C_W·E[tanh(z)²]/K, which falls from C_W (at K → 0) to 0 (as K → ∞). Bisection is used
+    instead of iterating the map because iteration is very slow near C_W = 1.
+
+    >>> tanh_fixed_point(0.9)
+    0.0
+    >>> round(tanh_fixed_point(25 / 9), 4)
+    1.1785
+    """
+    C_W = _validate.nonnegative_float(C_W, "C_W")
+    if C_W <= 1.0:
+        return 0.0
+
+    def excess(K):
+        return C_W * float(gauss_expect(lambda z: np.tanh(z) ** 2, K)) / K - 1.0
+
+    lo, hi = 1e-12, 1.0
+    while excess(hi) > 0:
+        hi *= 2.0
+    while hi - lo > tol * hi:
+        mid = 0.5 * (lo + hi)
+        if excess(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 #: Framework names of each scheme: PyTorch (torch.nn.init) and Keras (keras.initializers).
@@ -492,6 +525,7 @@ __all__ = [
     "relu_backward_std",
     "layer_weight_stds",
     "glorot_factors",
+    "tanh_fixed_point",
     "scheme_table",
     "scheme_table_markdown",
     "weighted_sum_check",

@@ -29,6 +29,7 @@ import numpy as np
 from .. import _validate
 from ..activations import ACTIVATIONS
 from ..derivations import glorot_factors as _glorot_factors
+from ..derivations import tanh_fixed_point
 from ..schemes import init_std, initialize, uniform_bound
 from .. import theory
 from .style import activation_color, figure, label_axes, scheme_color, scheme_label
@@ -296,8 +297,9 @@ def tanh_criticality(profiles: list, C_W_grid=None):
 
     Left: for each profile from :func:`initlab.derivations.variance_profile` (activation
     tanh), the measured K^(ℓ) (markers) then the variance map's prediction (line), log y.
-    Right: χ_⊥(K*) = C_W·E[tanh′(z)²] at the fixed point K* reached from K = 1, against
-    C_W (one line, ``ydata`` from :mod:`initlab.theory`), with the line χ_⊥ = 1.
+    Right: χ_⊥(K*) = C_W·E[tanh′(z)²] at the stable fixed point K*
+    (:func:`initlab.derivations.tanh_fixed_point`), against C_W (one line, ``ydata`` from
+    :mod:`initlab.theory`), with the line χ_⊥ = 1.
     """
     if not profiles:
         raise ValueError("profiles is empty")
@@ -315,7 +317,7 @@ def tanh_criticality(profiles: list, C_W_grid=None):
     a1.legend(fontsize=7)
     chis = []
     for cw in C_W_grid:
-        K = theory.fixed_point("tanh", float(cw), max_iter=4000, tol=1e-10)
+        K = tanh_fixed_point(float(cw))
         chis.append(float(theory.chi_perp(K, "tanh", float(cw))))
     a2.plot(C_W_grid, chis, color=activation_color("tanh"), label=r"$\chi_\perp(K^*)$")
     a2.axhline(1.0, color="#888888", ls=":", lw=1)
