@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import finite_width, theory
@@ -67,6 +68,7 @@ def output_distribution(samples: dict, n_quantiles: int = 200, bins: int = 60, x
     label_axes(ax_q, "standard normal quantile", r"sample quantile of $z^{(L)}/\sqrt{K^{(L)}}$", "normal Q–Q plot")
     ax_h.legend(loc="upper right")
     ax_q.legend(loc="upper left")
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
 
 
@@ -99,6 +101,7 @@ def kurtosis_vs_ratio(sweeps):
         label_axes(ax, r"$(\ell-1)/n$", "excess kurtosis of $z^{(\\ell)}$", title)
         ax.set_xlim(left=-0.01)
     axes[0][0].legend(loc="upper left", fontsize=8)
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
 
 
@@ -139,6 +142,7 @@ def aspect_ratio(sweep):
     label_axes(ax2, "aspect ratio r = L/n", r"‖$z^{(L)}$‖² / E‖$z^{(L)}$‖²", "median and 5–95 % band")
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1))
     ax2.legend(loc="lower left")
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
 
 
@@ -187,6 +191,7 @@ def criticality(tanh_C_W, tanh_traj, relu_traj, K_max: float = 3.0):
     c.set_yscale("log")
     label_axes(c, r"layer $\ell$", r"$K^{(\ell)}/K^{(1)}$", "(c) ReLU, measured")
     c.legend(loc="upper left", fontsize=8)
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
 
 
@@ -211,6 +216,7 @@ def phase_diagram(grid, recipes=None):
     label_axes(ax, r"$C_W$ (weight variance × fan-in)", r"$C_b$ (bias variance)", f"{grid.activation}: phase diagram")
     if recipes:
         ax.legend(loc="upper right", fontsize=8, frameon=True)
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
 
 
@@ -227,4 +233,5 @@ def gauss_hermite_error(n_nodes, errors, label: str = "error"):
     ax.set_yscale("log")
     label_axes(ax, "number of nodes m", label, "Gauss–Hermite quadrature")
     ax.legend()
+    plt.close(fig)  # the cell displays the returned figure once
     return fig
