@@ -14,6 +14,7 @@ Modules, by concept:
 ``mlp``          a small multilayer perceptron trained with plain gradient descent
 ``data``         the handwritten-digits data set that ships with the package
 ``diagnostics``  step-0 health checks: saturation, dead units, gradient ratios
+``derivations``  Part II's calculations: weighted sums, ReLU closed forms, Glorot's factors
 ``plots``        the book's figure style and figure functions
 ``explore``      interactive explorers (ipywidgets)
 ``checks``       checkers for the exercises
