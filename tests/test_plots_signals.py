@@ -125,3 +125,16 @@ def test_mean_activation_over_training_one_line_per_layer():
     assert len(ax.collections) == 3
     with pytest.raises(ValueError, match="shape"):
         signals.mean_activation_over_training([0, 1, 2], m)
+
+
+def test_signal_histograms_scale_can_differ_per_column():
+    acts = {"a": [np.array([0.001, 0.01, 0.1])], "b": [np.array([-0.5, 0.5])]}
+    grads = {"a": [np.array([1.0, 10.0])], "b": [np.array([1.0, 10.0])]}
+    fig = signals.signal_histograms(acts, grads, act_scale={"a": "log10abs", "b": "linear"}, bins=2)
+    xa = fig.axes[0].patches[0].get_path().vertices[:, 0]
+    xb = fig.axes[1].patches[0].get_path().vertices[:, 0]
+    assert (xa.min(), xa.max()) == (-3.0, -1.0)
+    assert (xb.min(), xb.max()) == (-0.5, 0.5)
+    assert len(fig.legends) == 1 and [t.get_text() for t in fig.legends[0].get_texts()] == ["layer 1"]
+    with pytest.raises(ValueError, match="act_scale"):
+        signals.signal_histograms(acts, grads, act_scale={"a": "linear"})

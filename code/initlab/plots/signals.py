@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.ticker import MaxNLocator
 
 from .style import activation_color, figure, label_axes
 
@@ -222,6 +223,7 @@ def layer_profiles(panels, width: float | None = None, colors: dict | None = Non
             ax.set_yscale("log")
         if p.get("ylim") is not None:
             ax.set_ylim(*p["ylim"])
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         label_axes(ax, r"layer $\ell$", p.get("ylabel", "value"), p.get("title"))
         ax.legend(fontsize=8)
     return fig
@@ -236,7 +238,7 @@ def _hist_values(v, scale: str) -> np.ndarray:
     return v
 
 
-def signal_histograms(acts: dict, grads: dict, act_scale: str = "linear", bins: int = 60,
+def signal_histograms(acts: dict, grads: dict, act_scale="linear", bins: int = 60,
                       act_label: str = r"activation $a^{(\ell)}$"):
     """Per-layer histograms of activations (top row) and gradients (bottom row), one column
     per initialization; each layer is one outline, from light (layer 1) to dark (layer L).
@@ -245,7 +247,8 @@ def signal_histograms(acts: dict, grads: dict, act_scale: str = "linear", bins: 
     ----------
     acts, grads : ``{init label: [array per layer]}``, the same labels in both
     act_scale : ``"linear"`` to histogram the activations themselves, ``"log10abs"`` to
-        histogram log10 |a| of the nonzero ones (for activations that span many decades)
+        histogram log10 |a| of the nonzero ones (for activations that span many decades), or
+        a dict ``{init label: scale}`` to choose per column
     bins : number of bins per histogram
 
     Gradients are always shown as log10 of their absolute value, because across layers and
@@ -261,14 +264,16 @@ def signal_histograms(acts: dict, grads: dict, act_scale: str = "linear", bins: 
     a, g = dict(acts), dict(grads)
     if not a or set(a) != set(g):
         raise ValueError(f"acts and grads need the same non-empty labels; got {sorted(a)} and {sorted(g)}")
-    if act_scale not in ("linear", "log10abs"):
-        raise ValueError(f"act_scale must be 'linear' or 'log10abs'; got {act_scale!r}")
     cols = list(a)
+    scales = {c: act_scale for c in cols} if isinstance(act_scale, str) else dict(act_scale)
+    for c in cols:
+        if scales.get(c) not in ("linear", "log10abs"):
+            raise ValueError(f"act_scale must be 'linear' or 'log10abs' (or a dict of them per label); got {act_scale!r}")
     fig, axes = figure(2, len(cols), width=3.3 * len(cols), height=5.6, squeeze=False)
     cmap = colormaps["viridis_r"]
     for c, label in enumerate(cols):
         L = len(a[label])
-        for row, (data, scale) in enumerate(((a[label], act_scale), (g[label], "log10abs"))):
+        for row, (data, scale) in enumerate(((a[label], scales[label]), (g[label], "log10abs"))):
             ax = axes[row, c]
             for l, v in enumerate(data):
                 vals = _hist_values(v, scale)
@@ -278,11 +283,12 @@ def signal_histograms(acts: dict, grads: dict, act_scale: str = "linear", bins: 
                         color=cmap(0.15 + 0.85 * l / max(L - 1, 1)), label=f"layer {l + 1}")
             ax.set_yticks([])
         axes[0, c].set_title(label)
-        axes[0, c].set_xlabel(act_label if act_scale == "linear" else r"$\log_{10} a^{(\ell)}$ (units with $a > 0$)")
+        axes[0, c].set_xlabel(act_label if scales[label] == "linear" else r"$\log_{10} |a^{(\ell)}|$ (units with $a \neq 0$)")
         axes[1, c].set_xlabel(r"$\log_{10} |\partial \mathcal{L} / \partial a^{(\ell)}|$")
     axes[0, 0].set_ylabel("density")
     axes[1, 0].set_ylabel("density")
-    axes[0, -1].legend(fontsize=7, ncol=2)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=8)
     return fig
 
 
