@@ -1,0 +1,228 @@
+"""Fixtures for the browser tests of the built site (``_build/html``).
+
+The site is served by a threaded ``http.server`` on 127.0.0.1 and opened in Debian's
+Chromium through Playwright (Playwright's own browser download does not work offline).
+Reusable pieces, for this module's tests and for later ones (accessibility, screenshots,
+page weight):
+
+``site_dir``      the built site, ``_build/html`` or ``$BOOK_HTML_DIR``
+``site_url``      base URL of the local server (``http://127.0.0.1:<port>/``)
+``browser``       a Playwright Chromium browser, one per session
+``visit``         ``visit("chapters/notation.html")`` opens a page in a fresh context,
+                  blocks every request to another host, waits for MathJax, and returns
+                  a :class:`Visit` with the page and every problem seen on the way
+``toc_page``      a test that takes this argument runs once for every page of the table
+                  of contents, with the page's path (``"chapters/notation.html"``)
+
+Without Chromium the tests are skipped with the reason printed, except under CI
+(``CI=true``), where a missing browser is an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Flags for Chromium in a container without a GPU or network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: How long to wait for a page and for MathJax, in milliseconds.
+PAGE_TIMEOUT_MS = 60_000
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium executable, or None."""
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium"]
+    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
+    for path in candidates:
+        if path and Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """List the HTML path of every page in ``_toc.yml``, root first."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    docs = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                docs.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return [f"{Path(doc).with_suffix('').as_posix()}.html" for doc in docs]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "toc_page" in metafunc.fixturenames:
+        pages = toc_pages()
+        metafunc.parametrize("toc_page", pages, ids=pages)
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    path = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built site in {path}: run `make book` first", pytrace=False)
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = find_chromium()
+    if chromium is None:
+        reason = (
+            "no Chromium found (looked at $CHROMIUM, /usr/bin/chromium, chromium, "
+            "chromium-browser); install it with `apt-get install -y chromium`"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Visit:
+    """One page opened by the ``visit`` fixture, and what went wrong while loading it."""
+
+    url: str
+    page: object  # playwright.sync_api.Page
+    outside_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every outside request, failed request and console error, as text."""
+        return (
+            [f"request to another host: {u}" for u in self.outside_requests]
+            + [f"failed request: {r}" for r in self.failed_requests]
+            + [f"console error: {m}" for m in self.console_errors]
+        )
+
+
+#: Resolves when MathJax 2 has finished typesetting (or at once if the page has none).
+WAIT_FOR_MATHJAX = """
+() => new Promise((resolve) => {
+  const script = document.querySelector('script[src*="mathjax/MathJax.js"]');
+  if (!script) { resolve('no-mathjax'); return; }
+  const poll = () => {
+    if (window.MathJax && window.MathJax.Hub && window.MathJax.isReady) {
+      window.MathJax.Hub.Queue(() => resolve('typeset'));
+    } else {
+      setTimeout(poll, 50);
+    }
+  };
+  poll();
+})
+"""
+
+
+@pytest.fixture
+def visit(browser, site_url: str) -> Iterator[Callable[[str], Visit]]:
+    from playwright.sync_api import Error as PlaywrightError
+
+    contexts = []
+    local_host = urlsplit(site_url).netloc
+
+    def open_page(path: str) -> Visit:
+        context = browser.new_context(service_workers="block")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        result = Visit(url=site_url + path, page=page)
+
+        def route(route) -> None:
+            url = route.request.url
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != local_host:
+                result.outside_requests.append(url)
+                route.abort("blockedbyclient")
+            else:
+                route.continue_()
+
+        context.route("**/*", route)
+        page.on(
+            "console",
+            lambda msg: result.console_errors.append(f"{msg.text} ({msg.location})")
+            if msg.type == "error"
+            else None,
+        )
+        page.on("pageerror", lambda exc: result.console_errors.append(f"uncaught {exc}"))
+        page.on(
+            "requestfailed",
+            lambda req: result.failed_requests.append(f"{req.url} ({req.failure})")
+            if urlsplit(req.url).netloc == local_host
+            else None,
+        )
+        page.on(
+            "response",
+            lambda resp: result.failed_requests.append(f"{resp.url} (HTTP {resp.status})")
+            if resp.status >= 400
+            else None,
+        )
+        page.goto(result.url, wait_until="load")
+        for attempt in range(3):  # a page that redirects (index.html) navigates once more
+            try:
+                page.evaluate(WAIT_FOR_MATHJAX)
+                break
+            except PlaywrightError as err:
+                if "context was destroyed" not in str(err) or attempt == 2:
+                    raise
+                page.wait_for_load_state("load")
+        page.wait_for_load_state("networkidle")
+        return result
+
+    yield open_page
+    for context in contexts:
+        context.close()
