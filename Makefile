@@ -1,0 +1,121 @@
+# Initialization: build, read and test the book.
+#
+#   make book    build the website into _build/html (creates .venv on first use)
+#   make test    unit tests, notebooks (nbval), build with warnings as errors, browser tests
+#
+# `make help` lists every target. Everything runs in the virtual environment .venv,
+# made with python3.11 (or python3 if it is 3.10 or newer) and requirements*.txt.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+HTML    := _build/html
+CACHE   := _build/.jupyter_cache
+PORT    ?= 8000
+
+# Warnings are errors and a failing cell fails the build; --keep-going reports them all.
+BUILD_FLAGS := --builder html -n -W --keep-going
+# nbval: run every notebook, compare the outputs of `# NBVAL_CHECK_OUTPUT` cells, and hand
+# the executed notebooks to the build through its cache (see conftest.py).
+NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120 --nb-cache $(CACHE)
+
+# Fingerprint of what the notebooks' outputs depend on besides their own code: the
+# package and the pinned requirements. When it changes, the notebook cache is emptied.
+FINGERPRINT = $(shell cat requirements.txt pyproject.toml $$(find code/initlab -type f \
+                -not -path '*/__pycache__/*' | LC_ALL=C sort) | sha256sum | cut -c1-16)
+
+# Run pytest; "no tests collected" (exit code 5) is an error, not a silent pass.
+define pytest
+	status=0; $(PY) -m pytest $(1) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests in: $(1)" >&2; exit 1; fi; \
+	exit $$status
+endef
+
+.PHONY: help book serve test test-unit test-notebooks test-build test-site bench \
+        book-student clean
+
+help:  ## list the targets
+	@echo "Initialization: make targets"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+	  awk -F'\t' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# --- environment ---------------------------------------------------------------------
+
+$(PY):
+	@py=""; \
+	if command -v python3.11 >/dev/null 2>&1; then py=python3.11; \
+	elif command -v python3 >/dev/null 2>&1 && \
+	     python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then py=python3; \
+	else echo "error: need python3.11 (or python3 >= 3.10) to create $(VENV)" >&2; exit 1; fi; \
+	echo "creating $(VENV) with $$($$py --version)"; \
+	$$py -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.book-installed: requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Empty the notebook cache when the package or the requirements changed since it was filled.
+.PHONY: cache-guard
+cache-guard:
+	@if [ "$$(cat $(CACHE).fingerprint 2>/dev/null)" != "$(FINGERPRINT)" ]; then \
+	  [ -d $(CACHE) ] && echo "initlab or requirements changed: emptying $(CACHE)"; \
+	  rm -rf $(CACHE); mkdir -p _build; echo "$(FINGERPRINT)" > $(CACHE).fingerprint; \
+	fi
+
+# --- the book -------------------------------------------------------------------------
+
+book: $(VENV)/.book-installed cache-guard  ## build the website into _build/html
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run: make serve"
+
+serve:  ## serve _build/html on http://localhost:8000 (PORT=...)
+	@[ -f $(HTML)/index.html ] || { echo "error: no $(HTML); run make book first" >&2; exit 1; }
+	@echo "Serving the book on http://localhost:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+book-student: $(VENV)/.book-installed cache-guard  ## student edition, no solutions: _build/student/html
+	$(PY) tools/student_edition.py
+	@echo; echo "Student edition: $(abspath _build/student/html)/index.html"
+
+# --- tests ----------------------------------------------------------------------------
+
+test: $(VENV)/.dev-installed  ## all tests: unit, notebooks, build (-W), browser
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-build
+	$(MAKE) --no-print-directory test-site
+	@echo; echo "make test: all steps passed"
+
+test-unit: $(VENV)/.dev-installed  ## pytest on tests/ (without the browser tests)
+	@$(call pytest,tests --ignore=tests/site)
+
+# nbval executes every notebook; the executed notebooks go into an emptied cache, so the
+# build that follows executes none of them (and a notebook that failed is not cached, so
+# the build runs it and fails too).
+test-notebooks: $(VENV)/.dev-installed  ## run the notebooks with nbval (checked outputs compared)
+	rm -rf $(CACHE)
+	@$(call pytest,$(NBVAL_FLAGS) chapters exercises)
+	@echo "$(FINGERPRINT)" > $(CACHE).fingerprint
+
+test-build: $(VENV)/.book-installed cache-guard  ## build the book, warnings and failing cells are errors
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+test-site: $(VENV)/.dev-installed  ## browser tests of the built site (Chromium, Playwright)
+	@$(call pytest,tests/site)
+
+# --- other ----------------------------------------------------------------------------
+
+bench: $(VENV)/.dev-installed  ## run the benchmarks (benchmarks/run.py)
+	$(PY) benchmarks/run.py
+
+clean:  ## remove _build (the notebook cache too)
+	rm -rf _build
