@@ -3,6 +3,20 @@
 One public ``check_<name>(answer)`` per *Implement* exercise; the reference solutions are in
 :mod:`initlab.solutions.basics`. Conventions: :mod:`initlab.checks._core`.
 
+============================  ================================================  ==================
+checker                       the function it checks                            exercise
+============================  ================================================  ==================
+check_count_distinct_units    count_distinct_units(W, tol=1e-9)                 ex-zero-symmetry-4
+check_sigmoid_slope           sigmoid_slope(z)                                  ex-vanishing-exploding-2
+check_saturation_fraction     saturation_fraction(acts, threshold=0.97)         ex-vanishing-exploding-5
+check_normalized_weights      normalized_weights(D, rng)                        ex-variance-layer-3
+check_next_variance           next_variance(K, C_W, phi, rng, n_samples)        ex-variance-layer-5
+check_he_std                  he_std(fan_in, fan_out, mode="fan_in")            ex-relu-he-2
+check_relu_std_trajectory     relu_std_trajectory(x, widths, weight_stds)       ex-relu-he-4
+check_gain                    gain(activation, param=None)                      ex-xavier-lecun-4
+check_glorot_uniform          glorot_uniform(shape, rng, gain=1.0)              ex-xavier-lecun-5
+============================  ================================================  ==================
+
 Example
 -------
 >>> from initlab.checks.basics import check_he_std
@@ -44,9 +58,10 @@ def check_he_std(answer, rng):
                                    "ReLU zeroes half of its inputs, so He doubles the variance: √(2/fan)."),
             (2.0 / fan, f"{shown} returned 2/fan, which is the variance; the standard deviation is its square root."),
             (math.sqrt(2.0) / fan, f"{shown} returned √2/fan; the square root must cover the fan too: √(2/fan)."),
-            (math.sqrt(2.0 / other), f"{shown} used the wrong fan: with mode={mode!r} divide by "
-                                     + {"fan_in": "fan_in, not fan_out", "fan_out": "fan_out, not fan_in",
-                                        "fan_avg": "(fan_in + fan_out)/2"}[mode] + "."),
+            (math.sqrt(2.0 / other), f"{shown}: " + {
+                "fan_in": "you used fan_out where fan_in was asked; with mode='fan_in' divide by fan_in.",
+                "fan_out": "you used fan_in where fan_out was asked; with mode='fan_out' divide by fan_out.",
+                "fan_avg": "with mode='fan_avg' divide by the mean of the fans, (fan_in + fan_out)/2."}[mode]),
             (math.sqrt(2.0 / (fan_in + fan_out)), f"{shown} gave Glorot's √(2/(fan_in + fan_out)); "
                                                   "He uses one fan, chosen by mode."),
         ])
