@@ -294,3 +294,21 @@ def test_backward_bad_input():
         backward_ensemble(np.ones((1, 3)), [3, 2], scheme="he")
     with pytest.raises(ValueError, match="NaN"):
         backward_ensemble(np.array([[np.inf, 0, 0]]), [3, 2])
+
+
+def test_gram_handles_singular_covariances():
+    # A repeated input makes the batch covariance singular (Cholesky fails; the eigh
+    # fallback is used): identical inputs must get identical preactivations (to rounding)
+    # and the right second moment, σ_W²‖x‖² at layer 1 (se from per-network means, 5 of them).
+    x = np.random.default_rng(9).standard_normal((1, 12))
+    xx = np.vstack([x, x, 2 * x])
+    zs = forward_ensemble(xx, [12, 10, 10], "relu", "he_normal", n_nets=3000, rng=0, method="gram")
+    for z in zs:
+        np.testing.assert_allclose(z[:, 0], z[:, 1], rtol=1e-6, atol=1e-6 * np.abs(z).max())
+        np.testing.assert_allclose(z[:, 2], 2 * z[:, 0], rtol=1e-6, atol=1e-6 * np.abs(z).max())
+    u = np.mean(zs[0][:, 0, :] ** 2, axis=1)
+    assert abs(u.mean() - (2 / 12) * x[0] @ x[0]) < 5 * u.std(ddof=1) / math.sqrt(u.size)
+    # Batch larger than the width: rank-deficient covariance, still finite.
+    big = forward_ensemble(np.random.default_rng(1).standard_normal((20, 4)), [4, 4, 4], "tanh", "lecun_normal",
+                           n_nets=5, rng=0, method="gram")
+    assert np.all(np.isfinite(big[1]))
