@@ -125,3 +125,62 @@ def test_singular_value_spectra_counts():
     heights = left.patches[1].get_path().vertices[:, 1]
     assert heights.max() == 1
     assert right.lines[0].get_xdata()[0] == 1.0  # the s = 1 marker
+
+
+# ---------------------------------------------------------------- chapter 8
+
+
+def _fake_comparison():
+    from initlab.experiment import Comparison
+
+    nan = np.nan
+    steps = np.array([0, 10, 20])
+    # schemes: zeros (flat), he (improving), unit (diverged in every seed)
+    acc = np.zeros((3, 3, 2))
+    acc[:, 0] = 0.1
+    acc[:, 1] = [[0.1, 0.2], [0.5, 0.7], [0.9, 0.94]]
+    acc[:, 2] = nan
+    loss = np.ones((3, 3, 2))
+    loss[:, 1] = [[2.3, 2.3], [1.0, 0.8], [0.3, 0.2]]
+    loss[:, 2] = nan
+    g0 = np.ones((3, 2, 4))
+    g0[0] = 0.0
+    g0[1] = [[1, 2, 4, 8], [4, 8, 16, 32]]
+    sweep = np.array([[[0.1], [0.1]], [[0.8], [0.9]], [[nan], [nan]]])
+    return Comparison("relu", ("zeros", "he_normal", "unit_normal"), 0.1, steps, loss, loss, acc, g0,
+                      np.array([[False] * 2, [False] * 2, [True] * 2]), np.array([0.03, 0.1]), sweep,
+                      np.isnan(sweep))
+
+
+def test_training_curves_plot_seed_means():
+    c = _fake_comparison()
+    fig = practice.training_curves([c])
+    loss_ax, acc_ax = fig.axes[:2]
+    assert len(acc_ax.lines) == 2  # the all-diverged scheme has no line
+    np.testing.assert_allclose(acc_ax.lines[1].get_ydata(), [0.15, 0.6, 0.92])
+    np.testing.assert_allclose(loss_ax.lines[1].get_ydata(), [2.3, 0.9, 0.25])
+    np.testing.assert_array_equal(acc_ax.lines[1].get_xdata(), [0, 10, 20])
+    assert loss_ax.get_yscale() == "log"
+    assert acc_ax.get_xlabel() == "step" and acc_ax.get_ylabel() == "test accuracy"
+
+
+def test_gradient_norms_geometric_mean_and_zero_skipped():
+    fig = practice.gradient_norms_step0([_fake_comparison()])
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2  # zeros (all gradients 0) has no line on the log axis
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [2, 4, 8, 16])  # √(1·4), √(2·8), ...
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), 1.0)  # unit_normal: all ones
+
+
+def test_lr_sweep_plots_means():
+    fig = practice.lr_sweep([_fake_comparison()])
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.8, 0.9])
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), [0.03, 0.1])
+    assert len(ax.lines) == 2
+
+
+def test_chapter8_plots_reject_bad_input():
+    with pytest.raises(TypeError, match="Comparison"):
+        practice.training_curves([])

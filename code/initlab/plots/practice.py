@@ -5,8 +5,9 @@ discusses, so that tests can check the plotted values.
 
 Chapter 6 (range versus fan-in): :func:`draw_histograms`, :func:`range_vs_fan_in`,
 :func:`range_log`. Chapter 7 (frameworks): :func:`truncated_normal_density`,
-:func:`truncation_depth`, :func:`singular_value_spectra`. Chapter 8 (training):
-:func:`training_curves`, :func:`gradient_norms_step0`, :func:`lr_sweep`.
+:func:`truncation_depth`, :func:`singular_value_spectra`. Chapter 8 (training),
+from :class:`initlab.experiment.Comparison` objects: :func:`training_curves`,
+:func:`gradient_norms_step0`, :func:`lr_sweep`.
 
 Example
 -------
@@ -19,6 +20,7 @@ Example
 from __future__ import annotations
 
 import math
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -285,7 +287,106 @@ def singular_value_spectra(gaussian: dict, orthogonal: dict):
     return _done(fig)
 
 
+# --------------------------------------------------------------------------------------
+# Chapter 8
+# --------------------------------------------------------------------------------------
+
+
+def _comparisons(comparisons):
+    comparisons = list(comparisons)
+    if not comparisons or not all(hasattr(c, "schemes") and hasattr(c, "test_accuracy") for c in comparisons):
+        raise TypeError("comparisons must be a non-empty list of initlab.experiment.Comparison objects")
+    return comparisons
+
+
+def training_curves(comparisons):
+    """Training loss and test accuracy against steps, one column per activation.
+
+    Parameters
+    ----------
+    comparisons : list of :class:`initlab.experiment.Comparison` (e.g. tanh and ReLU)
+
+    Top row: training loss; bottom row: test accuracy. For every scheme, one line (the mean
+    over the seeds that did not diverge, in the order of ``schemes``) and a band from the
+    smallest to the largest seed. Schemes whose every seed diverged have no line.
+    """
+    comparisons = _comparisons(comparisons)
+    fig, axes = figure(2, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=5.6, sharex=True)
+    axes = np.asarray(axes).reshape(2, len(comparisons))
+    for col, c in enumerate(comparisons):
+        for row, (values, ylabel) in enumerate(((c.train_loss, "training loss"), (c.test_accuracy, "test accuracy"))):
+            ax = axes[row, col]
+            for i, s in enumerate(c.schemes):
+                v = values[:, i, :]
+                if not np.isfinite(v).any():
+                    continue
+                with warnings.catch_warnings():  # all-nan rows (diverged seeds) give nan, no warning
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    mean, lo, hi = np.nanmean(v, 1), np.nanmin(v, 1), np.nanmax(v, 1)
+                ax.plot(c.steps, mean, color=scheme_color(s), ls="--" if s in ("zeros", "constant") else "-",
+                        label=scheme_label(s))
+                ax.fill_between(c.steps, lo, hi, color=scheme_color(s), alpha=0.2, lw=0)
+            if row == 0:
+                ax.set_yscale("log")
+            label_axes(ax, "step" if row == 1 else "", ylabel + (" (log scale)" if row == 0 else ""),
+                       f"{c.activation}, η = {c.lr:g}" if row == 0 else None)
+    axes[1, -1].legend(fontsize=7, loc="center right")
+    return _done(fig)
+
+
+def gradient_norms_step0(comparisons):
+    """Per-layer norm of the weight gradient at step 0, one panel per activation, log y axis.
+
+    For every scheme, one line: the geometric mean over seeds of ‖∂loss/∂W^(ℓ)‖ against the
+    layer ℓ. Schemes whose gradients are all exactly zero (zero initialization) have no line.
+    """
+    comparisons = _comparisons(comparisons)
+    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=3.4, sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, c in zip(axes, comparisons):
+        g = c.grad_norms_step0
+        layers = np.arange(1, g.shape[2] + 1)
+        for i, s in enumerate(c.schemes):
+            gi = g[i]
+            if not np.all(gi > 0) or not np.all(np.isfinite(gi)):
+                continue
+            ax.plot(layers, np.exp(np.log(gi).mean(axis=0)), color=scheme_color(s), marker="o", ms=3,
+                    label=scheme_label(s))
+        ax.set_yscale("log")
+        label_axes(ax, "layer $\\ell$", "$\\|\\partial \\mathrm{loss} / \\partial W^{(\\ell)}\\|$ at step 0",
+                   c.activation)
+    axes[-1].legend(fontsize=7)
+    return _done(fig)
+
+
+def lr_sweep(comparisons):
+    """Final test accuracy against the learning rate, one panel per activation, log x axis.
+
+    For every scheme with at least one network that did not diverge at some rate, one line
+    of the mean final test accuracy over the sweep's seeds (``nan`` where all diverged).
+    """
+    comparisons = _comparisons(comparisons)
+    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=3.4, sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, c in zip(axes, comparisons):
+        for i, s in enumerate(c.schemes):
+            a = c.sweep_accuracy[i]
+            if not np.isfinite(a).any():
+                continue
+            mean = np.array([np.nanmean(r) if np.isfinite(r).any() else np.nan for r in a])
+            ax.plot(c.sweep_lrs, mean, color=scheme_color(s), marker="o", ms=4,
+                    ls="--" if s in ("zeros", "constant") else "-", label=scheme_label(s))
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        label_axes(ax, "learning rate η (log scale)", "final test accuracy", c.activation)
+    axes[-1].legend(fontsize=7)
+    return _done(fig)
+
+
 __all__ = [
+    "training_curves",
+    "gradient_norms_step0",
+    "lr_sweep",
     "draw_histograms",
     "range_vs_fan_in",
     "range_log",
