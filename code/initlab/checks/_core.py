@@ -49,7 +49,7 @@ Write a private *body* that takes the student's function and a NumPy ``Generator
 either returns the success sentence or raises :class:`Fail` with the failure sentence, and
 wrap it with :func:`checker`::
 
-    from ._core import Fail, call, checker, number, match_mistake
+    from ._core import Fail, call, checker, close, number, match_mistake
 
     @checker("he_std")
     def check_he_std(answer, rng):
