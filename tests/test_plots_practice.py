@@ -184,3 +184,9 @@ def test_lr_sweep_plots_means():
 def test_chapter8_plots_reject_bad_input():
     with pytest.raises(TypeError, match="Comparison"):
         practice.training_curves([])
+
+
+def test_chapter8_legend_lists_schemes_from_every_panel():
+    fig = practice.training_curves([_fake_comparison()])
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["zeros", "He normal"]  # unit_normal diverged in every seed: no entry

@@ -23,6 +23,7 @@ import math
 import warnings
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 import numpy as np
 
 from .. import _validate
@@ -292,6 +293,16 @@ def singular_value_spectra(gaussian: dict, orthogonal: dict):
 # --------------------------------------------------------------------------------------
 
 
+def _legend_below(fig, ax=None, ncol: int = 3) -> None:
+    # One legend for the whole figure, below the panels, so that it hides no data. Entries
+    # come from every panel (a scheme missing from one panel may appear in another).
+    seen = {}
+    for a in fig.axes:
+        for h, label in zip(*a.get_legend_handles_labels()):
+            seen.setdefault(label, h)
+    fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncol=ncol, fontsize=8)
+
+
 def _comparisons(comparisons):
     comparisons = list(comparisons)
     if not comparisons or not all(hasattr(c, "schemes") and hasattr(c, "test_accuracy") for c in comparisons):
@@ -308,17 +319,19 @@ def training_curves(comparisons):
 
     Top row: training loss; bottom row: test accuracy. For every scheme, one line (the mean
     over the seeds that did not diverge, in the order of ``schemes``) and a band from the
-    smallest to the largest seed. Schemes whose every seed diverged have no line.
+    smallest to the largest seed. Schemes whose every seed diverged have no line. One
+    legend for the figure, below the panels.
     """
     comparisons = _comparisons(comparisons)
-    fig, axes = figure(2, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=5.6, sharex=True)
+    fig, axes = figure(2, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=6.2, sharex=True,
+                       layout="constrained")
     axes = np.asarray(axes).reshape(2, len(comparisons))
     for col, c in enumerate(comparisons):
         for row, (values, ylabel) in enumerate(((c.train_loss, "training loss"), (c.test_accuracy, "test accuracy"))):
             ax = axes[row, col]
             for i, s in enumerate(c.schemes):
                 v = values[:, i, :]
-                if not np.isfinite(v).any():
+                if np.all(c.diverged[i]) or not np.isfinite(v).any():
                     continue
                 with warnings.catch_warnings():  # all-nan rows (diverged seeds) give nan, no warning
                     warnings.simplefilter("ignore", RuntimeWarning)
@@ -330,7 +343,7 @@ def training_curves(comparisons):
                 ax.set_yscale("log")
             label_axes(ax, "step" if row == 1 else "", ylabel + (" (log scale)" if row == 0 else ""),
                        f"{c.activation}, η = {c.lr:g}" if row == 0 else None)
-    axes[1, -1].legend(fontsize=7, loc="center right")
+    _legend_below(fig, axes[1, -1])
     return _done(fig)
 
 
@@ -341,7 +354,8 @@ def gradient_norms_step0(comparisons):
     layer ℓ. Schemes whose gradients are all exactly zero (zero initialization) have no line.
     """
     comparisons = _comparisons(comparisons)
-    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=3.4, sharey=True)
+    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=4.0, sharey=True,
+                       layout="constrained")
     axes = np.atleast_1d(axes)
     for ax, c in zip(axes, comparisons):
         g = c.grad_norms_step0
@@ -355,7 +369,7 @@ def gradient_norms_step0(comparisons):
         ax.set_yscale("log")
         label_axes(ax, "layer $\\ell$", "$\\|\\partial \\mathrm{loss} / \\partial W^{(\\ell)}\\|$ at step 0",
                    c.activation)
-    axes[-1].legend(fontsize=7)
+    _legend_below(fig, axes[-1])
     return _done(fig)
 
 
@@ -366,7 +380,8 @@ def lr_sweep(comparisons):
     of the mean final test accuracy over the sweep's seeds (``nan`` where all diverged).
     """
     comparisons = _comparisons(comparisons)
-    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=3.4, sharey=True)
+    fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=4.0, sharey=True,
+                       layout="constrained")
     axes = np.atleast_1d(axes)
     for ax, c in zip(axes, comparisons):
         for i, s in enumerate(c.schemes):
@@ -377,9 +392,11 @@ def lr_sweep(comparisons):
             ax.plot(c.sweep_lrs, mean, color=scheme_color(s), marker="o", ms=4,
                     ls="--" if s in ("zeros", "constant") else "-", label=scheme_label(s))
         ax.set_xscale("log")
+        ax.set_xticks(c.sweep_lrs, [f"{x:g}" for x in c.sweep_lrs])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(0, 1)
         label_axes(ax, "learning rate η (log scale)", "final test accuracy", c.activation)
-    axes[-1].legend(fontsize=7)
+    _legend_below(fig, axes[-1])
     return _done(fig)
 
 
