@@ -307,6 +307,14 @@ def _chi(transform):
     return chi_perp
 
 
+def _chi_nodes(deg):
+    t, w = np.polynomial.hermite_e.hermegauss(deg)
+
+    def chi_perp(K, C_W, activation):
+        return C_W * np.sum(w * _dphi(activation, math.sqrt(K) * t) ** 2) / math.sqrt(2 * math.pi)
+    return chi_perp
+
+
 def _dphi(act, z):
     return (z > 0).astype(float) if act == "relu" else 1 - np.tanh(z) ** 2
 
@@ -322,6 +330,7 @@ def _phi(act, z):
     (_chi(lambda K, c, a, t, w: c * np.sum(w * _dphi(a, K * t) ** 2)), "standard deviation is √K"),
     (lambda K, c, a: c * np.mean(_dphi(a, math.sqrt(K) * np.random.default_rng(0).normal(size=20_000)) ** 2),
      "sampling estimate"),
+    (_chi_nodes(20), "few nodes"),
 ])
 def test_chi_perp_mistakes(wrong, phrase):
     ok, msg = run(P.check_chi_perp, wrong)
