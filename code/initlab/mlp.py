@@ -238,30 +238,53 @@ class MLP:
             raise ValueError(f"the labels y must lie in 0..{n_cls - 1} (the output width); got values from {y.min()} to {y.max()}")
         return y
 
-    def _phi(self):
-        # The activation, keeping the network's dtype (initlab.activations works in float64).
+    def _phi_into(self, z, out):
+        """out[...] = φ(z), in the network's dtype (initlab.activations works in float64)."""
         name = self.activation
         if name == "tanh":
-            return np.tanh
-        if name == "relu":
-            return lambda z: np.maximum(z, 0.0, dtype=z.dtype)
-        if name == "linear":
-            return lambda z: z.copy()
-        f = _activation(name, self.param)
-        return lambda z: f(z).astype(z.dtype, copy=False)
+            np.tanh(z, out=out)
+        elif name == "relu":
+            np.maximum(z, 0, out=out)
+        elif name == "linear":
+            out[...] = z
+        else:
+            out[...] = _activation(name, self.param)(z)
+        return out
 
-    def _forward(self, x):
-        """Return (preacts, acts): acts[0] = x (broadcast), acts[ℓ] = φ(z^(ℓ)) for hidden ℓ."""
-        phi = self._phi()
-        acts = [np.broadcast_to(x, (self.n_nets,) + x.shape)]
-        pre = []
+    def _workspace(self, batch: int) -> dict:
+        """Buffers for one forward and backward pass on a batch of ``batch`` inputs.
+
+        Training reuses them at every step: allocating fresh arrays of about a megabyte
+        per layer and step makes the operating system hand out (and zero) new pages each
+        time, which made a step several times slower than its arithmetic.
+        """
+        n, dt, w = self.n_nets, self.dtype, self.widths
+        L = self.depth
+        return {
+            "batch": batch,
+            "pre": [np.empty((n, batch, w[l + 1]), dtype=dt) for l in range(L)],
+            "acts": [np.empty((n, batch, w[l + 1]), dtype=dt) for l in range(L - 1)],
+            "tmp": [np.empty((n, batch, w[l + 1]), dtype=dt) for l in range(L - 1)],
+            "ga": [np.empty((n, batch, w[l + 1]), dtype=dt) for l in range(L - 1)],
+            "gW": [np.empty_like(W) for W in self.weights],
+            "gb": [np.empty_like(b) for b in self.biases],
+        }
+
+    def _forward(self, x, ws=None):
+        """Return (preacts, acts): acts[0] = x, acts[ℓ] = φ(z^(ℓ)) for the hidden layers.
+
+        ``x`` has shape (batch, n_0) and is shared by all networks (matmul broadcasts it).
+        """
+        if ws is None or ws["batch"] != x.shape[0]:
+            ws = self._workspace(x.shape[0])
+        acts = [x]
+        pre = ws["pre"]
         L = self.depth
         for l in range(L):
-            z = acts[-1] @ self.weights[l]
+            z = np.matmul(acts[-1], self.weights[l], out=pre[l])
             z += self.biases[l]
-            pre.append(z)
             if l + 1 < L:
-                acts.append(phi(z))
+                acts.append(self._phi_into(z, ws["acts"][l]))
         return pre, acts
 
     def forward(self, x) -> np.ndarray:
@@ -278,47 +301,50 @@ class MLP:
         with np.errstate(**_ERR):
             return self._forward(x)[0]
 
-    def _times_dphi(self, ga, z, a):
-        # ga * φ′(z) in place, with φ′ taken from the activation a = φ(z) where cheaper.
+    def _times_dphi(self, ga, z, a, tmp):
+        """ga *= φ′(z) in place, with φ′ taken from the activation a = φ(z) where cheaper."""
         name = self.activation
         if name == "linear":
             return ga
         if name == "tanh":
-            d = np.multiply(a, a)
-            np.subtract(1.0, d, out=d)  # tanh′ = 1 − a²
+            np.multiply(a, a, out=tmp)
+            np.subtract(1.0, tmp, out=tmp)  # tanh′ = 1 − a²
         elif name == "sigmoid":
-            d = np.subtract(1.0, a)
-            d *= a  # σ′ = a(1 − a)
+            np.subtract(1.0, a, out=tmp)
+            tmp *= a  # σ′ = a(1 − a)
         elif name == "relu":
-            d = z > 0
+            np.greater(z, 0, out=tmp)  # 1.0 where z > 0, else 0.0
         else:
-            d = _derivative(name, self.param)(z).astype(ga.dtype, copy=False)
-        ga *= d
+            tmp[...] = _derivative(name, self.param)(z)
+        ga *= tmp
         return ga
 
-    def _loss_and_grads(self, x, y):
-        pre, acts = self._forward(x)
+    def _loss_and_grads(self, x, y, ws=None):
+        """Mean loss per network and its gradients; with a workspace ``ws`` the gradients
+        live in its buffers (valid until the next call with the same workspace)."""
+        if ws is None or ws["batch"] != x.shape[0]:
+            ws = self._workspace(x.shape[0])
+        pre, acts = self._forward(x, ws)
         logits = pre[-1]
         batch = x.shape[0]
         m = logits.max(axis=2, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0.0)
-        shifted = logits - m
-        e = np.exp(shifted)
-        s = e.sum(axis=2, keepdims=True)
-        logp_true = np.take_along_axis(shifted, np.broadcast_to(y[None, :, None], (self.n_nets, batch, 1)), axis=2)
+        m[~np.isfinite(m)] = 0.0
+        logits -= m  # log-sum-exp: shift by the largest logit (in place; logits are not reused)
+        logp_true = np.take_along_axis(logits, np.broadcast_to(y[None, :, None], (self.n_nets, batch, 1)), axis=2)
+        delta = np.exp(logits, out=logits)
+        s = delta.sum(axis=2, keepdims=True)
         loss = (np.log(s) - logp_true).mean(axis=(1, 2))
-        delta = e / s
+        delta /= s
         delta[:, np.arange(batch), y] -= 1.0
         delta /= batch
-        gW = [None] * self.depth
-        gb = [None] * self.depth
+        gW, gb = ws["gW"], ws["gb"]
         for l in range(self.depth - 1, -1, -1):
-            gW[l] = np.swapaxes(acts[l], 1, 2) @ delta
-            gb[l] = delta.sum(axis=1, keepdims=True)
+            np.matmul(np.swapaxes(acts[l], -1, -2), delta, out=gW[l])
+            np.sum(delta, axis=1, keepdims=True, out=gb[l])
             if l > 0:
-                ga = delta @ np.swapaxes(self.weights[l], 1, 2)
-                delta = self._times_dphi(ga, pre[l - 1], acts[l])
-        return loss, Gradients(gW, gb)
+                ga = np.matmul(delta, np.swapaxes(self.weights[l], 1, 2), out=ws["ga"][l - 1])
+                delta = self._times_dphi(ga, pre[l - 1], acts[l], ws["tmp"][l - 1])
+        return loss, Gradients(list(gW), list(gb))
 
     def loss(self, x, y) -> np.ndarray:
         """Mean softmax cross-entropy per network, shape ``(n_nets,)``."""
@@ -541,6 +567,7 @@ def train(
                 rec[f"{tag}_accuracy"][i] = np.where(bad, np.nan, acc)
 
     lr_b = lrs[:, None, None].astype(net.dtype)
+    ws = net._workspace(batch_size)
     order = np.empty(0, dtype=np.int64)
     pos = 0
     ev = 0
@@ -556,7 +583,7 @@ def train(
         idx = order[pos : pos + batch_size]
         pos += batch_size
         with np.errstate(**_ERR):
-            loss, g = net._loss_and_grads(x_tr[idx], y_tr[idx])
+            loss, g = net._loss_and_grads(x_tr[idx], y_tr[idx], ws)
             # A network diverges when its loss or any gradient is inf or nan (a sum
             # propagates both); from then on it is frozen.
             check = loss.copy()
