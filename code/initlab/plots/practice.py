@@ -93,6 +93,7 @@ def draw_histograms(draws: dict, fan_in: int = 10, fan_out: int = 20):
             y = np.exp(-0.5 * (x / std) ** 2) / (std * math.sqrt(2 * math.pi))
         ax.plot(x, y, color="black", lw=1.5, label="predicted density")
         label_axes(ax, "weight $w$", "density", _TITLES[scheme].replace("\n", " "))
+        ax.set_ylim(0, 1.3 * ax.get_ylim()[1])  # room for the legend above the bars
         ax.legend(loc="upper right", fontsize=8)
     return _done(fig)
 
