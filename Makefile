@@ -17,6 +17,11 @@ HTML    := _build/html
 CACHE   := _build/.jupyter_cache
 PORT    ?= 8000
 
+# One BLAS thread per process: the book's matrix products are small and many, and on a
+# 2-core machine OpenBLAS's thread hand-offs made notebooks up to ten times slower.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+
 # Warnings are errors and a failing cell fails the build; --keep-going reports them all.
 BUILD_FLAGS := --builder html -n -W --keep-going
 # nbval: run every notebook, compare the outputs of `# NBVAL_CHECK_OUTPUT` cells, and hand
