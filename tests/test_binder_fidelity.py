@@ -15,7 +15,8 @@ student. This test does what Binder does:
    would, and checks that the kernel really is the new environment's Python and imports the
    copied ``initlab``.
 
-It takes about two minutes and is marked ``binder`` (``pytest -m "not binder"`` leaves it
+It takes about two minutes on an idle machine (five to seven when the machine is shared and
+busy) and is marked ``binder`` (``pytest -m "not binder"`` leaves it
 out). It is skipped, with the reason, only when the package registry cannot be reached.
 """
 
