@@ -18,7 +18,9 @@ Run by ``make bench``. It prints ratios and goals, not pass/fail:
 * if ``benchmarks/explorers.py`` exists and defines ``run()``, its lines are printed too.
 
 Each timing is the median of ``--repeat`` runs (default 3). The machine is shared, so
-absolute times vary from run to run; the ratios are the point.
+wall-clock times vary with the load; every line is followed by the CPU time of the same
+runs (``time.process_time``, all threads of the process), which measures the work done and
+is steadier on a busy machine. The ratios are the point.
 
 Usage::
 
@@ -32,6 +34,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -123,9 +126,9 @@ def _child(spec: dict) -> dict:
     # The bare code uses the chunk forward_ensemble would choose for explicit weights.
     chunk = max(1, min(n, ensemble._CHUNK_BYTES // (8 * w * w)))
     what = spec["what"]
-    times = []
+    times, cpu = [], []
     for r in range(spec["repeat"]):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if what == "ensemble":
             initlab.forward_ensemble(x, widths, "relu", spec["scheme"], n_nets=n, rng=r)
         elif what == "bare":
@@ -139,8 +142,9 @@ def _child(spec: dict) -> dict:
             times.append(_mlp_rate(spec, r))
             continue
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0  # KiB on Linux
-    return {"times": times, "peak_bytes": peak}
+    return {"times": times, "cpu": cpu, "peak_bytes": peak}
 
 
 def _mlp_rate(spec, seed):
@@ -192,21 +196,26 @@ def ensemble_section(repeat: int, quick: bool) -> list[str]:
         ens = measure(dict(sz, what="ensemble", scheme=scheme))
         bare = measure(dict(sz, what="bare", scheme=scheme))
         te, tb = statistics.median(ens["times"]), statistics.median(bare["times"])
+        ce, cb = statistics.median(ens["cpu"]), statistics.median(bare["cpu"])
         peaks += [ens["peak_bytes"], bare["peak_bytes"]]
         nets = "" if sz["n_nets"] == size["n_nets"] else f" [{sz['n_nets']} networks]"
         if label == "gaussian":
             lines.append(f"  ensemble {label} ({scheme}, relu): {te:.2f} s vs bare {tb:.2f} s -> "
                          f"{tb / te:.1f}x faster (goal >= 5x){nets}; peak memory {_gib(ens['peak_bytes'])}")
+            lines.append(f"      CPU time {ce:.2f} s vs {cb:.2f} s -> {cb / ce:.1f}x")
         else:
             lines.append(f"  ensemble {label} ({scheme}, relu): {te:.2f} s vs bare {tb:.2f} s -> "
                          f"ratio to bare {te / tb:.2f} (goal <= 1.25){nets}; peak memory {_gib(ens['peak_bytes'])}")
+            lines.append(f"      CPU time {ce:.2f} s vs {cb:.2f} s -> ratio {ce / cb:.2f}")
     bsz = dict(size, n_nets=max(1, size["n_nets"] // 3))
     ens = measure(dict(bsz, what="backward", scheme="he_normal"))
     bare = measure(dict(bsz, what="bare_backward", scheme="he_normal"))
     te, tb = statistics.median(ens["times"]), statistics.median(bare["times"])
+    ce, cb = statistics.median(ens["cpu"]), statistics.median(bare["cpu"])
     peaks += [ens["peak_bytes"], bare["peak_bytes"]]
     lines.append(f"  backward_ensemble (he_normal, relu) [{bsz['n_nets']} networks]: {te:.2f} s vs bare forward+backward "
                  f"{tb:.2f} s -> ratio to bare {te / tb:.2f} (goal <= 1.25); peak memory {_gib(ens['peak_bytes'])}")
+    lines.append(f"      CPU time {ce:.2f} s vs {cb:.2f} s -> ratio {ce / cb:.2f}")
     lines.append(f"  peak memory of any run: {_gib(max(peaks))} (goal < 2 GiB)")
     return lines
 
@@ -240,7 +249,8 @@ def notebook_section() -> list[str]:
         try:
             client.execute()
         except Exception as exc:  # report and go on: the timing of the others still counts
-            status = f"  FAILED: {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else ''}"
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+            status = f"  FAILED: {type(exc).__name__}: {text.splitlines()[-1][:120] if text else ''}"
         dt = time.perf_counter() - t0
         total += dt
         worst = max(worst, dt)

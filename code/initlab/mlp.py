@@ -424,10 +424,12 @@ def hidden_unit_distances(net: MLP, layer: int) -> np.ndarray:
     for every network, the Euclidean distance between the vectors (W[:, i], b_i) and
     (W[:, j], b_j) of every pair of units: ``(n_nets, n_ℓ, n_ℓ)``, zero on the diagonal.
     With constant initialization every hidden unit receives the same update, so the
-    hidden layers' distances stay 0 through training (the symmetry is never broken): bit
-    for bit when the widths are multiples of 16 (the BLAS library then treats every
-    column alike), otherwise up to floating-point rounding (about 1e-16). With random
-    initialization the off-diagonal entries are of order 1.
+    hidden layers' distances stay 0 through training (the symmetry is never broken). With
+    the OpenBLAS that NumPy ships, they stay 0 bit for bit when the hidden widths are
+    multiples of 8 (the library then computes every column with the same instructions);
+    for other widths its edge kernels may round one column differently, and the distances
+    are of the order of rounding (1e-16) instead. With random initialization the
+    off-diagonal entries are of order 1.
 
     Parameters
     ----------
