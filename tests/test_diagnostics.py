@@ -82,8 +82,17 @@ def test_ratio_matches_ensemble_gradients():
     # Frobenius norms, so both routes give the same per-layer mean.
     x = np.random.default_rng(4).standard_normal((3, 20))
     eg = backward_ensemble(x, [20, 30, 10], "tanh", "glorot_normal", n_nets=5, rng=0)
-    assert eg.grad_to_weight_ratio().shape == (2,)
-    assert np.all(eg.grad_to_weight_ratio() > 0)
+    r = grad_to_weight_ratio(eg)
+    assert r.shape == (5, 2) and np.all(r > 0)
+    np.testing.assert_allclose(r.mean(axis=0), eg.grad_to_weight_ratio(), rtol=1e-12)
+    # Layer 1: ∂ℓ/∂W¹ = xᵀδ¹, so the ratio also follows from x, δ¹ and the recorded rms(W¹).
+    gW = np.einsum("bi,nbj->nij", x, eg.grad_preacts[0])
+    np.testing.assert_allclose(r[:, 0], np.sqrt(np.mean(gW**2, axis=(1, 2))) / eg.weight_rms[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(update_to_weight_ratio(0.1, eg), 0.1 * r)
+    with pytest.raises(ValueError, match="leave weights out"):
+        grad_to_weight_ratio(eg, [np.ones((2, 2))])
+    with pytest.raises(TypeError, match="needs the weights"):
+        grad_to_weight_ratio([np.ones((2, 2))])
 
 
 def test_bad_inputs():

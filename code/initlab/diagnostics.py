@@ -37,7 +37,7 @@ import numpy as np
 
 from . import _validate
 from .activations import ACTIVATIONS, activation as _activation
-from .ensemble import exploded_at as _exploded_at, vanished_at as _vanished_at
+from .ensemble import EnsembleGradients, exploded_at as _exploded_at, vanished_at as _vanished_at
 
 _ERR = dict(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
@@ -152,12 +152,14 @@ def _params(x, what: str) -> list:
     return out
 
 
-def grad_to_weight_ratio(grads, weights) -> np.ndarray:
+def grad_to_weight_ratio(grads, weights=None) -> np.ndarray:
     """‖∂loss/∂W^(ℓ)‖ / ‖W^(ℓ)‖ (Frobenius norms) per network and layer.
 
     Parameters
     ----------
-    grads : list of gradient arrays, or an :class:`initlab.mlp.Gradients`
+    grads : list of gradient arrays, an :class:`initlab.mlp.Gradients`, or an
+        :class:`initlab.EnsembleGradients` (then ``weights`` is omitted: the ratio comes
+        from its recorded root-mean-square values, which give the same ratio)
     weights : list of weight arrays of the same shapes, or an :class:`initlab.mlp.MLP`
 
     Returns
@@ -167,6 +169,13 @@ def grad_to_weight_ratio(grads, weights) -> np.ndarray:
     >>> grad_to_weight_ratio([np.full((2, 2), 0.1)], [np.ones((2, 2))])
     array([[0.1]])
     """
+    if isinstance(grads, EnsembleGradients):
+        if weights is not None:
+            raise ValueError("with an EnsembleGradients, leave weights out: it records the weights' size itself")
+        with np.errstate(**_ERR):
+            return grads.weight_grad_rms / grads.weight_rms
+    if weights is None:
+        raise TypeError("grad_to_weight_ratio needs the weights (a list of arrays or an MLP) beside the gradients")
     g = _params(grads, "grads")
     w = _params(weights, "weights")
     if len(g) != len(w):
@@ -180,7 +189,7 @@ def grad_to_weight_ratio(grads, weights) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
-def update_to_weight_ratio(lr, grads, weights) -> np.ndarray:
+def update_to_weight_ratio(lr, grads, weights=None) -> np.ndarray:
     """‖η ∂loss/∂W^(ℓ)‖ / ‖W^(ℓ)‖ per network and layer: the relative size of one plain
     gradient-descent step. Values near 10⁻³ are the usual rule of thumb; 10⁻¹ or more means
     the step rewrites the weights, 10⁻⁶ means the layer barely moves.
