@@ -24,7 +24,7 @@ is steadier on a busy machine. The ratios are the point.
 
 Usage::
 
-    python benchmarks/run.py [--notebooks] [--repeat 3] [--quick]
+    python benchmarks/run.py [--notebooks] [--repeat 3] [--quick] [--only-notebooks]
 """
 
 from __future__ import annotations
@@ -283,6 +283,7 @@ def main(argv=None) -> int:
     ap.add_argument("--notebooks", action="store_true", help="also execute and time every notebook")
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing (median reported)")
     ap.add_argument("--quick", action="store_true", help="smaller ensembles (for a smoke test)")
+    ap.add_argument("--only-notebooks", action="store_true", help="skip the ensemble and mlp timings")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -291,12 +292,12 @@ def main(argv=None) -> int:
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"initlab benchmarks ({os.cpu_count()} cores, OPENBLAS_NUM_THREADS={threads}, "
           f"load average {os.getloadavg()[0]:.1f})", flush=True)
-    for section in (ensemble_section, mlp_section):
+    for section in () if args.only_notebooks else (ensemble_section, mlp_section):
         for line in section(args.repeat, args.quick):
             print(line, flush=True)
-    for line in explorers_section():
+    for line in [] if args.only_notebooks else explorers_section():
         print(line, flush=True)
-    if args.notebooks:
+    if args.notebooks or args.only_notebooks:
         lines = notebook_section()  # prints each notebook's line as it finishes
         print(lines[-1], flush=True)
     return 0
