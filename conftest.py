@@ -16,6 +16,7 @@ itself and reports its failures as usual. Without the option the plugin does not
 
 from __future__ import annotations
 
+import copy
 import platform
 import time
 from pathlib import Path
@@ -90,7 +91,12 @@ class _Recorder:
         cache = get_cache(str(self.cache_dir))
         stored, skipped = 0, []
         for path, entry in sorted(self.notebooks.items()):
-            nb = nbformat.read(path, as_version=4)
+            if "nb" not in entry:
+                entry["ok"] = False
+                entry["why"].append("not collected")
+                skipped.append(f"{Path(path).name} (not collected)")
+                continue
+            nb = entry["nb"]
             code = [c for c in nb.cells if c.cell_type == "code"]
             if len(entry["outputs"]) != len(code):
                 entry["ok"] = False
@@ -181,9 +187,13 @@ def pytest_make_collect_report(collector: pytest.Collector):
     if recorder is None or type(collector).__name__ != "IPyNbFile":
         return
     entry = recorder.entry(str(collector.path))
-    if not outcome.get_result().passed:
+    if not outcome.get_result().passed or getattr(collector, "nb", None) is None:
         entry["ok"] = False
         entry["why"].append("could not be collected")
+        return
+    # The notebook as nbval read and ran it: if the file changes during the run, the
+    # cache holds the version that was executed, and the build executes the new one.
+    entry["nb"] = copy.deepcopy(collector.nb)
 
 
 @pytest.hookimpl(hookwrapper=True)
