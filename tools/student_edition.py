@@ -2,12 +2,14 @@
 """Build the student edition of the book: the same site without the exercise solutions.
 
 Writes ``_build/student/html`` (``make book-student``). The configuration is
-``_config.yml`` with three changes, written to ``_build/student/_config.yml``:
+``_config.yml`` with these changes, written to ``_build/student/_config.yml``:
 
 * ``hide_solutions: true`` (sphinx-exercise leaves every ``solution`` out);
 * a banner saying that this is the student edition;
 * the notebook cache of the main build (``_build/.jupyter_cache``), so that notebooks
-  already executed for ``make book`` or ``make test`` are not executed again.
+  already executed for ``make book`` or ``make test`` are not executed again;
+
+and its relative paths made absolute, since they are read relative to the file's folder.
 
 Warnings are errors, as in ``make book``.
 """
@@ -29,6 +31,11 @@ def student_config() -> Path:
     config.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
     config.setdefault("html", {})["announcement"] = BANNER
     config.setdefault("execute", {})["cache"] = str(ROOT / "_build" / ".jupyter_cache")
+    # Paths in the configuration are read relative to its folder: make them absolute.
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in local.items():
+        local[name] = str(ROOT / folder)
+    config["bibtex_bibfiles"] = [str(ROOT / f) for f in config.get("bibtex_bibfiles", [])]
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "_config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -46,7 +53,11 @@ def main() -> int:
         use_external_toc=True,
         noconfig=True,
         path_config=str(student_config()),
-        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "nitpicky": True},
+        confoverrides={
+            "external_toc_path": (ROOT / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+            "nitpicky": True,
+        },
         builder="html",
         warningiserror=True,
         keep_going=True,
