@@ -43,7 +43,7 @@ from . import _validate
 from .activations import activation as _activation
 from .ensemble import backward_ensemble, forward_ensemble, layer_moments
 from .schemes import init_std, uniform_bound
-from .theory import gauss_expect, variance_trajectory
+from .theory import gauss_expect, second_moment, variance_trajectory
 
 #: Input distributions of chapter 3: x = φ(z) with z ~ N(0, 1) and φ the identity, ReLU or sigmoid.
 INPUT_KINDS = ("normal", "relu", "sigmoid")
@@ -233,7 +233,8 @@ def tanh_fixed_point(C_W: float, tol: float = 1e-13) -> float:
         return 0.0
 
     def excess(K):
-        return C_W * float(gauss_expect(lambda z: np.tanh(z) ** 2, K)) / K - 1.0
+        # the same quadrature as theory.variance_map, so K* is a fixed point of that map
+        return C_W * float(second_moment(K, "tanh")) / K - 1.0
 
     lo, hi = 1e-12, 1.0
     while excess(hi) > 0:
