@@ -41,7 +41,7 @@ define pytest
 endef
 
 .PHONY: help book serve test test-unit test-notebooks test-build test-site bench \
-        book-student clean
+        book-student pdf clean
 
 help:  ## list the targets
 	@echo "Initialization: make targets"
@@ -90,6 +90,10 @@ serve:  ## serve _build/html on http://localhost:8000 (PORT=...)
 book-student: $(VENV)/.book-installed cache-guard  ## student edition, no solutions: _build/student/html
 	$(PY) tools/student_edition.py
 	@echo; echo "Student edition: $(abspath _build/student/html)/index.html"
+
+pdf: $(VENV)/.dev-installed  ## the whole book as one PDF (Chromium): _build/pdf/initialization.pdf
+	$(MAKE) --no-print-directory book
+	$(PY) tools/make_pdf.py
 
 # --- tests ----------------------------------------------------------------------------
 
