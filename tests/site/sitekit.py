@@ -1,0 +1,374 @@
+"""Shared pieces of the website-quality tests (accessibility, links, launch buttons, ...).
+
+The fixtures of ``conftest.py`` (``site_dir``, ``site_url``, ``browser``, ``visit``,
+``toc_page``) open the pages. This module adds what several test modules need:
+
+``inspected``       a fixture: ``toc_page`` loaded once through ``visit`` (desktop, light
+                    theme) and everything the tests below look at, extracted as plain data
+                    (links, headings, figures, launch buttons, axe-core's violations, the
+                    figures' styles in the dark theme, the exercise solutions before and
+                    after a click, the bytes it downloaded). One load per page serves every
+                    test module; ``inspect_page(visit, page)`` gives the same for any page.
+``open_page``       opens a page in a fresh context of a given viewport, blocking and
+                    recording every request to another host (for screenshots and the
+                    phone layout).
+``BOOK``            the repository URL and branch from ``_config.yml``, and where each
+                    page of the table of contents comes from (``.ipynb`` or ``.md``).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import weight_report  # noqa: E402  (tools/weight_report.py)
+
+#: axe-core, as shipped in the PyPI package axe-playwright-python (requirements-dev.txt).
+def axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(
+        encoding="utf-8"
+    )
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the tests need from ``_config.yml``: the repository the launch buttons use."""
+
+    org: str
+    repo: str
+    branch: str
+    path_to_book: str
+
+    @classmethod
+    def load(cls, config: Path = ROOT / "_config.yml") -> "Book":
+        conf = yaml.safe_load(config.read_text(encoding="utf-8"))
+        url = conf["repository"]["url"].rstrip("/")
+        parts = urlsplit(url)
+        if parts.netloc != "github.com":
+            raise ValueError(f"repository.url must be a github.com URL, got {url!r}")
+        org, repo = parts.path.strip("/").split("/")[:2]
+        return cls(
+            org=org,
+            repo=repo,
+            branch=str(conf["repository"].get("branch", "main")),
+            path_to_book=str(conf["repository"].get("path_to_book", "") or "").strip("/"),
+        )
+
+    def notebook_path(self, page: str) -> str:
+        """Repository path of the notebook behind ``page`` (``chapters/x.html``)."""
+        path = Path(page).with_suffix(".ipynb").as_posix()
+        return f"{self.path_to_book}/{path}" if self.path_to_book else path
+
+    def binder_url(self, page: str) -> str:
+        return (
+            f"https://mybinder.org/v2/gh/{self.org}/{self.repo}/{self.branch}"
+            f"?urlpath=lab/tree/{self.notebook_path(page)}"
+        )
+
+    def colab_url(self, page: str) -> str:
+        return (
+            f"https://colab.research.google.com/github/{self.org}/{self.repo}"
+            f"/blob/{self.branch}/{self.notebook_path(page)}"
+        )
+
+
+BOOK = Book.load()
+
+
+def source_of(page: str) -> Path:
+    """The source file of a page of the table of contents (``.ipynb`` or ``.md``)."""
+    stem = ROOT / Path(page).with_suffix("")
+    for suffix in (".ipynb", ".md"):
+        if stem.with_suffix(suffix).is_file():
+            return stem.with_suffix(suffix)
+    raise FileNotFoundError(f"no source for {page} (looked for {stem}.ipynb and .md)")
+
+
+# --------------------------------------------------------------------------------------
+# Element ids of the built pages, read from the files (for the #fragment check).
+
+
+class _IdCollector(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+@lru_cache(maxsize=None)
+def ids_in(html_file: Path) -> frozenset[str]:
+    """Every ``id`` (and ``<a name>``) in a built HTML file."""
+    parser = _IdCollector()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    return frozenset(parser.ids)
+
+
+# --------------------------------------------------------------------------------------
+# One inspection per page.
+
+#: Runs in the page; returns what the tests check, as JSON-able data.
+INSPECT = r"""
+() => {
+  const main = document.querySelector('article.bd-article') || document.querySelector('main');
+  const visible = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  const links = Array.from(document.querySelectorAll('a[href]')).map((a) => ({
+    href: a.href, raw: a.getAttribute('href'), text: a.textContent.trim().slice(0, 60),
+  }));
+  // Visible headings only: the theme's print-only title block repeats the <h1>.
+  const headings = main ? Array.from(main.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+    .filter((h) => h.checkVisibility())
+    .map((h) => ({ level: Number(h.tagName[1]),
+                   text: h.textContent.replace(/[#¶]/g, '').trim().slice(0, 80) })) : [];
+  const figures = main ? Array.from(main.querySelectorAll('img')).map((img) => ({
+    src: img.currentSrc || img.src,
+    alt: (img.getAttribute('alt') || '').trim(),
+    loaded: img.complete && img.naturalWidth > 0,
+    width: img.naturalWidth, height: img.naturalHeight,
+  })) : [];
+  // The header's launch dropdown (links to Binder in the text are not launch buttons).
+  const launch = Array.from(document.querySelectorAll('.dropdown-launch-buttons a'))
+    .map((a) => ({ href: a.href, title: a.getAttribute('title') || a.textContent.trim() }));
+  const thebe = document.querySelectorAll('.btn-launch-thebe, .thebe-launch-button').length;
+  const outsideDeps = Array.from(document.querySelectorAll(
+      'script[src], link[href][rel~="stylesheet"], link[href][rel~="preload"], ' +
+      'link[href][rel~="modulepreload"], img[src], iframe[src], source[src], video[src], audio[src]'))
+    .map((el) => el.src || el.href)
+    .filter((u) => /^(https?|wss?):/.test(u) && new URL(u).host !== location.host);
+  const widgetState = document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-state+json"], ' +
+      'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  return { url: location.href, links, headings, figures, launch, thebe, outsideDeps,
+           widgetState, title: document.title };
+}
+"""
+
+#: Computed styles that decide how a figure looks: on the image and on each ancestor up
+#: to the article, the first opaque background met is what shows through transparent
+#: pixels and the padding around the image.
+FIGURE_STYLES = r"""
+() => {
+  const main = document.querySelector('article.bd-article') || document.body;
+  const opaque = (c) => c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c);
+  return Array.from(main.querySelectorAll('img')).map((img) => {
+    const s = getComputedStyle(img);
+    let effective = null;
+    for (let el = img; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (opaque(bg)) { effective = bg; break; }
+    }
+    let filters = [];
+    for (let el = img; el && el !== document.documentElement; el = el.parentElement) {
+      const f = getComputedStyle(el).filter;
+      if (f && f !== 'none') filters.push(f);
+      const m = getComputedStyle(el).mixBlendMode;
+      if (m && m !== 'normal') filters.push('mix-blend-mode: ' + m);
+      const o = getComputedStyle(el).opacity;
+      if (Number(o) < 1) filters.push('opacity: ' + o);
+    }
+    return { src: img.currentSrc || img.src, background: s.backgroundColor,
+             effective, filters };
+  });
+}
+"""
+
+#: Exercise solutions: a sphinx-exercise solution with ``:class: dropdown`` is a toggle
+#: (sphinx-togglebutton). For each, is its body visible? (title stays visible).
+SOLUTIONS = r"""
+() => Array.from(document.querySelectorAll('.solution')).map((sol, i) => {
+  const body = Array.from(sol.children).filter((c) =>
+    !c.classList.contains('admonition-title') && !c.matches('button, .toggle-button, summary'));
+  const shown = body.some((c) => c.checkVisibility({ checkVisibilityCSS: true, checkOpacity: true })
+                                 && c.getBoundingClientRect().height > 0);
+  const text = body.map((c) => c.textContent).join(' ').trim();
+  return { index: i, id: sol.id || (sol.querySelector('[id]') || {}).id || '',
+           tag: sol.tagName, classes: sol.className, shown, hasBody: text.length > 0,
+           title: (sol.querySelector('.admonition-title, summary') || {}).textContent || '' };
+})
+"""
+
+#: The clickable part of the i-th solution.
+CLICK_TARGET = r"""
+(i) => {
+  const sol = document.querySelectorAll('.solution')[i];
+  // The toggle's own button first: the title also holds a link back to the exercise.
+  const t = sol.querySelector('button.toggle-button') || sol.querySelector(':scope > summary')
+            || sol.querySelector(':scope > .admonition-title');
+  if (!t) return false;
+  t.setAttribute('data-sitekit-click', String(i));
+  return true;
+}
+"""
+
+
+@dataclass
+class Inspection:
+    """Everything the website-quality tests read from one page, as plain data."""
+
+    page: str
+    problems: list[str]
+    data: dict
+    axe: list[dict]
+    light_figures: list[dict]
+    dark_figures: list[dict]
+    solutions_before: list[dict]
+    solutions_after: list[dict]
+    weight: "weight_report.PageWeight | None" = None
+    click_errors: list[str] = field(default_factory=list)
+
+
+_INSPECTIONS: dict[str, Inspection] = {}
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core on the page; return its violations (rule, impact, nodes)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map((n) => ({ target: n.target.join(' '),
+                                         html: n.html.slice(0, 200),
+                                         summary: (n.failureSummary || '').slice(0, 300) })),
+          }));
+        }"""
+    )
+
+
+def inspect_page(visit, page_path: str) -> Inspection:
+    """Load ``page_path`` once with ``visit`` and extract what the tests check."""
+    if page_path in _INSPECTIONS:
+        return _INSPECTIONS[page_path]
+    result = visit(page_path)
+    page = result.page
+    # Weigh first (fresh context, empty cache), before axe adds its own script.
+    weight = weight_report.weigh_loaded_page(page, page_path)
+    data = page.evaluate(INSPECT)
+    axe = run_axe(page)
+    light = page.evaluate(FIGURE_STYLES)
+    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
+    dark = page.evaluate(FIGURE_STYLES)
+    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'light')")
+    before = page.evaluate(SOLUTIONS)
+    errors: list[str] = []
+    for sol in before:
+        if not page.evaluate(CLICK_TARGET, sol["index"]):
+            errors.append(f"solution {sol['index']} ({sol['id']}): nothing to click")
+            continue
+        target = page.locator(f'[data-sitekit-click="{sol["index"]}"]').first
+        try:
+            target.scroll_into_view_if_needed()
+            target.click()
+        except Exception as err:  # noqa: BLE001 - reported by the test
+            errors.append(f"solution {sol['index']} ({sol['id']}): click failed: {err}")
+    page.wait_for_timeout(400 if before else 0)  # the toggle animates its opening
+    after = page.evaluate(SOLUTIONS)
+    inspection = Inspection(
+        page=page_path,
+        problems=result.problems(),
+        data=data,
+        axe=axe,
+        light_figures=light,
+        dark_figures=dark,
+        solutions_before=before,
+        solutions_after=after,
+        weight=weight,
+        click_errors=errors,
+    )
+    _INSPECTIONS[page_path] = inspection
+    return inspection
+
+
+@pytest.fixture
+def inspected(visit, toc_page) -> Inspection:
+    """``toc_page``, loaded once per session and inspected (see :func:`inspect_page`)."""
+    return inspect_page(visit, toc_page)
+
+
+# --------------------------------------------------------------------------------------
+# Pages in a chosen viewport (phone, projector) for layout checks and screenshots.
+
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+WAIT_FOR_MATHJAX = """
+() => new Promise((resolve) => {
+  const script = document.querySelector('script[src*="mathjax/MathJax.js"]');
+  if (!script) { resolve('no-mathjax'); return; }
+  const poll = () => {
+    if (window.MathJax && window.MathJax.Hub && window.MathJax.isReady) {
+      window.MathJax.Hub.Queue(() => resolve('typeset'));
+    } else { setTimeout(poll, 50); }
+  };
+  poll();
+})
+"""
+
+
+@dataclass
+class Opened:
+    page: object
+    context: object
+    outside_requests: list[str]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_page(browser, site_url: str, path: str, viewport: dict, *,
+              device_scale_factor: float = 1, is_mobile: bool = False) -> Opened:
+    """Open ``site_url + path`` in a new context; block (and record) outside requests."""
+    local = urlsplit(site_url).netloc
+    context = browser.new_context(
+        viewport=viewport, device_scale_factor=device_scale_factor,
+        is_mobile=is_mobile, has_touch=is_mobile, service_workers="block",
+    )
+    outside: list[str] = []
+
+    def route(r) -> None:
+        parts = urlsplit(r.request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != local:
+            outside.append(r.request.url)
+            r.abort("blockedbyclient")
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(site_url + path, wait_until="load")
+    page.evaluate(WAIT_FOR_MATHJAX)
+    page.wait_for_load_state("networkidle")
+    return Opened(page=page, context=context, outside_requests=outside)
+
+
+def fragment_target(site_dir: Path, site_url: str, href: str) -> tuple[Path, str] | None:
+    """For a local link with a ``#fragment``, the target file and the fragment, else None."""
+    parts = urlsplit(href)
+    if not href.startswith(site_url) or not parts.fragment:
+        return None
+    rel = unquote(parts.path[len(urlsplit(site_url).path):])
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return site_dir / rel, unquote(parts.fragment)
+
+
+FILE_NAME_ALT = re.compile(r"^[\w./-]+\.(png|jpe?g|svg|gif|webp)$|^(png|image|figure|img|plot|chart)$",
+                           re.IGNORECASE)
