@@ -26,7 +26,9 @@ export OMP_NUM_THREADS ?= 1
 BUILD_FLAGS := --builder html -n -W --keep-going
 # nbval: run every notebook, compare the outputs of `# NBVAL_CHECK_OUTPUT` cells, and hand
 # the executed notebooks to the build through its cache (see conftest.py).
-NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120 --nb-cache $(CACHE)
+# tests/nbval_sanitize.cfg compares long floats to 6 decimals (last digits vary with BLAS).
+NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=120 \
+               --nbval-sanitize-with tests/nbval_sanitize.cfg --nb-cache $(CACHE)
 
 # Fingerprint of what the notebooks' outputs depend on besides their own code: the
 # package and the pinned requirements. When it changes, the notebook cache is emptied.
