@@ -201,3 +201,18 @@ def test_race_refuses_bad_choices_with_a_message():
     ex.status, ex.progress, ex.state = W.HTML(), W.IntProgress(), None
     assert ex.compute(schemes=("he_normal",), steps=10) is None
     assert "two to four" in ex.status.value
+
+
+def test_stable_fixed_point_agrees_with_the_map():
+    from initlab import theory
+    from initlab.explore.criticality import stable_fixed_point
+
+    for C_W, C_b in ((25 / 9, 0.0), (1.5, 0.1), (0.5, 0.3), (3.0, 1.0)):
+        K = stable_fixed_point("tanh", C_W, C_b, 1.0)
+        assert float(theory.variance_map(K, "tanh", C_W, C_b)) == pytest.approx(K, rel=1e-9)
+        # stable: the map's slope chi_parallel is below 1 there
+        assert float(theory.chi_parallel(K, "tanh", C_W)) < 1
+    assert stable_fixed_point("tanh", 1.0, 0.0, 1.0) == 0.0
+    assert stable_fixed_point("relu", 1.0, 0.5, 1.0) == pytest.approx(1.0)
+    assert stable_fixed_point("relu", 2.0, 0.0, 3.0) == 3.0
+    assert stable_fixed_point("relu", 2.5, 0.0, 1.0) == np.inf

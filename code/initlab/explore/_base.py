@@ -72,10 +72,24 @@ class LoopScheduler:
             fn()
 
 
-def figure_png(fig, dpi: int = 72) -> bytes:
-    """Render a Matplotlib figure to PNG bytes (Agg), without touching pyplot's state."""
+def figure_png(fig, dpi: int | None = None) -> bytes:
+    """Render a Matplotlib figure to PNG bytes (Agg), without touching pyplot's state.
+
+    The canvas draws at the figure's own dpi and PIL encodes with light compression: this
+    is about half the cost of ``savefig`` (which draws twice to measure tight boxes and
+    compresses harder), and an explorer redraws on every change.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    if dpi is not None:
+        fig.set_dpi(dpi)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    img = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    img.save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
@@ -93,7 +107,7 @@ def freeze_layout(fig, widest_axes=()) -> None:
         ax.set_ylim(1e-200, 1e200)
     with warnings.catch_warnings(), np.errstate(over="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        figure_png(fig, dpi=20)
+        figure_png(fig)
     fig.set_layout_engine("none")
     for ax, lim in saved:
         ax.set_ylim(lim)
@@ -104,7 +118,7 @@ def new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     apply_style()
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout="constrained", dpi=72)
     return fig
 
 

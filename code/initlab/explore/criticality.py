@@ -39,6 +39,37 @@ class CriticalityState:
     measured: np.ndarray  # mean over networks and units of z^2 per layer
 
 
+def stable_fixed_point(activation: str, C_W: float, C_b: float, K1: float) -> float:
+    """The fixed point that the variance reaches from K1 (inf if it grows without bound).
+
+    ReLU's map K ↦ C_b + C_W·K/2 is linear: its fixed point is C_b / (1 − C_W/2) for C_W < 2;
+    at C_W = 2 with C_b = 0 every K is fixed (the variance stays at K1). The tanh map is
+    bounded by C_b + C_W, so it has a stable fixed point: 0 when C_b = 0 and C_W ≤ 1, else the
+    point where map(K) − K changes sign from + to −, located on a log grid and refined by
+    bisection. (Iterating the map instead takes thousands of steps near C_W = 1.)
+    """
+    if activation == "relu":
+        slope = C_W / 2.0
+        if abs(slope - 1.0) < 1e-12:
+            return float(K1) if C_b == 0 else np.inf
+        return C_b / (1.0 - slope) if slope < 1.0 else np.inf
+    if C_b == 0 and C_W <= 1.0:
+        return 0.0  # at C_W = 1 the approach to 0 is a slow power law
+    grid = np.concatenate([[0.0], np.logspace(-8, 3, 221)])
+    g = theory.variance_map(grid, activation, C_W, C_b) - grid
+    idx = np.nonzero((g[:-1] > 0) & (g[1:] <= 0))[0]
+    if idx.size == 0:
+        return np.inf
+    lo, hi = grid[idx[-1]], grid[idx[-1] + 1]
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if float(theory.variance_map(mid, activation, C_W, C_b)) > mid:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
 def compute_criticality(activation="tanh", C_W=1.0, C_b=0.0, seed=0) -> CriticalityState:
     """Variance map, fixed point, χ⊥ there, and measured against predicted layer variances."""
     K_grid = np.linspace(0.0, K_MAX, 121)
@@ -53,9 +84,7 @@ def compute_criticality(activation="tanh", C_W=1.0, C_b=0.0, seed=0) -> Critical
         k, k2 = predicted[l], predicted[l + 1]
         xs += [k, k]
         ys += [k if l else 0.0, k2]
-    fp = theory.fixed_point(activation, C_W, C_b, K0=max(K1, 1e-3), max_iter=3000, tol=1e-9)
-    if C_b == 0 and (activation == "tanh" and C_W <= 1.0):
-        fp = 0.0  # K = 0 is the fixed point; at C_W = 1 the approach is a slow power law
+    fp = stable_fixed_point(activation, C_W, C_b, K1)
     last = predicted[np.isfinite(predicted)][-1] if np.any(np.isfinite(predicted)) else 1.0
     chi = float(theory.chi_perp(fp if np.isfinite(fp) else min(last, 1e12), activation, C_W))
     x = np.ones((1, WIDTH))

@@ -181,7 +181,7 @@ class SignalExplorer(Explorer):
         return describe_signal(state)
 
     def _setup(self):
-        fig = new_figure(9.0, 6.2)
+        fig = new_figure(8.5, 5.6)
         axs = fig.subplots(2, 2)
         self._fig, self._axs = fig, axs
         blank = np.zeros((1, BINS))
@@ -189,12 +189,11 @@ class SignalExplorer(Explorer):
                                       interpolation="nearest")
         self._im_g = axs[0, 1].imshow(blank, aspect="auto", origin="lower", cmap="magma", vmin=0, vmax=0.25,
                                       interpolation="nearest")
-        fig.colorbar(self._im_g, ax=axs[0, 1], label="fraction of values")
         axs[0, 0].set_ylabel("layer ℓ")
         axs[0, 1].set_ylabel("layer ℓ")
         axs[0, 1].set_xlabel("∂loss/∂z divided by its rms in the layer")
-        axs[0, 0].set_title("activations a(ℓ)")
-        axs[0, 1].set_title("back-propagated gradients")
+        axs[0, 0].set_title("activations a(ℓ) (brighter: more values)", fontsize=9)
+        axs[0, 1].set_title("back-propagated gradients (brighter: more)", fontsize=9)
         ax = axs[1, 0]
         (self._l_z,) = ax.plot([], [], "o-", ms=3, label="rms of z(ℓ), measured", color="#0072B2")
         (self._l_zt,) = ax.plot([], [], "--", label="prediction √K(ℓ)", color="#0072B2", alpha=0.6)
