@@ -28,6 +28,7 @@ Example
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -133,11 +134,13 @@ FOOTER = (
 )
 
 
-def print_pdf(html_dir: Path, out: Path, pages: list[str] | None = None) -> dict:
+def print_pdf(html_dir: Path, out: Path, pages: list[str] | None = None, browser=None) -> dict:
     """Join the pages of the built site in Chromium and print them to ``out``.
 
-    Returns a summary: number of images and typeset formulas, formulas left untypeset,
-    MathJax errors, broken images, requests to other hosts (blocked), seconds, bytes.
+    ``browser``: a Playwright browser to use (the tests pass theirs); by default the tool
+    starts Chromium itself. Returns a summary: number of images and typeset formulas,
+    formulas left untypeset, MathJax errors, broken images, requests to other hosts
+    (blocked), seconds, bytes.
     """
     pages = pages or toc_pages()
     if not (html_dir / pages[0]).is_file():
@@ -145,7 +148,9 @@ def print_pdf(html_dir: Path, out: Path, pages: list[str] | None = None) -> dict
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     outside: list[str] = []
-    with served(html_dir) as url, chromium() as browser:
+    with served(html_dir) as url, contextlib.ExitStack() as stack:
+        if browser is None:
+            browser = stack.enter_context(chromium())
         page = open_page(browser, url + pages[0], timeout_ms=600_000, outside=outside)
         joined = page.evaluate(JOIN_PAGES, {"root": url, "list": pages})
         page.evaluate(TYPESET)

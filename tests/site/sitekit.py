@@ -150,11 +150,16 @@ INSPECT = r"""
       'link[href][rel~="modulepreload"], img[src], iframe[src], source[src], video[src], audio[src]'))
     .map((el) => el.src || el.href)
     .filter((u) => /^(https?|wss?):/.test(u) && new URL(u).host !== location.host);
-  const widgetState = document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-state+json"], ' +
+  // A widget view needs the widget manager's JavaScript to show anything; the state
+  // blob myst-nb writes next to it is inert JSON.
+  const widgetViews = document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const widgetLoaders = Array.from(document.querySelectorAll('script:not([src])'))
+    .map((el) => el.textContent)
+    .filter((t) => /require(\.min)?\.js|@jupyter-widgets\/html-manager|embed-amd/.test(t))
+    .map((t) => t.trim().slice(0, 120));
   return { url: location.href, links, headings, figures, launch, thebe, outsideDeps,
-           widgetState, title: document.title };
+           widgetViews, widgetLoaders, title: document.title };
 }
 """
 

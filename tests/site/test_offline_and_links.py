@@ -7,8 +7,9 @@ Every page of the table of contents, opened in Chromium through the ``visit`` fi
   come from the build, and Binder, Colab and Thebe are reached only when a reader
   clicks a launch button;
 * no element of the page names another host as something to load (a script, a style
-  sheet, an image, a frame), so nothing outside can be fetched later either, and pages
-  with widget outputs carry no widget state that would need require.js from a CDN;
+  sheet, an image, a frame), so nothing outside can be fetched later either; no inline
+  script loads require.js or the widget manager, and no page has a widget view (which
+  would need them to show anything);
 * every local link with a ``#fragment`` (cross-references, citations, equation and
   figure numbers, the page contents) points at an element id that exists on the target
   page.
@@ -31,9 +32,12 @@ def test_no_request_to_any_other_host(inspected):
 def test_nothing_outside_is_embedded(inspected):
     deps = inspected.data["outsideDeps"]
     assert deps == [], f"elements that load from another host: {deps}"
-    assert inspected.data["widgetState"] == 0, (
-        "the page carries Jupyter widget state, which needs widget JavaScript "
-        "(require.js and the widget manager from a CDN) to render"
+    assert inspected.data["widgetLoaders"] == [], (
+        f"inline scripts that load require.js or the widget manager: {inspected.data['widgetLoaders']}"
+    )
+    assert inspected.data["widgetViews"] == 0, (
+        "the page has widget views: without the widget JavaScript (require.js and the "
+        "widget manager, from a CDN) they show nothing; show a static figure instead"
     )
 
 

@@ -31,9 +31,9 @@ pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module")
-def printed(site_dir):
+def printed(site_dir, browser):
     out = site_dir.parent / "pdf" / "initialization.pdf"
-    summary = make_pdf.print_pdf(site_dir, out)
+    summary = make_pdf.print_pdf(site_dir, out, browser=browser)
     return summary, out.read_bytes()
 
 
