@@ -113,12 +113,12 @@ def freeze_layout(fig, widest_axes=()) -> None:
         ax.set_ylim(lim)
 
 
-def new_figure(width: float, height: float):
+def new_figure(width: float, height: float, dpi: int = 72):
     """A figure that does not belong to pyplot (so notebooks do not display it twice)."""
     from matplotlib.figure import Figure
 
     apply_style()
-    fig = Figure(figsize=(width, height), layout="constrained", dpi=72)
+    fig = Figure(figsize=(width, height), layout="constrained", dpi=dpi)
     return fig
 
 
