@@ -31,15 +31,9 @@ from ..ranges import range_curves
 from ..schemes import GAUSSIAN_SCHEMES, UNIFORM_SCHEMES, init_std, uniform_bound
 from .style import figure, label_axes, scheme_color, scheme_label
 
-_TITLES = {
-    "fan_in_uniform": "fan-in uniform\n(PyTorch nn.Linear default)",
-    "glorot_uniform": "Glorot uniform",
-    "glorot_normal": "Glorot normal",
-    "lecun_uniform": "LeCun uniform",
-    "lecun_normal": "LeCun normal",
-    "he_uniform": "He uniform",
-    "he_normal": "He normal",
-}
+# Panel titles: the book's scheme labels, with PyTorch's default named for the fan-in rule.
+_TITLES = {s: scheme_label(s) for s in UNIFORM_SCHEMES + GAUSSIAN_SCHEMES}
+_TITLES["fan_in_uniform"] = "fan-in uniform\n(PyTorch nn.Linear default)"
 
 
 def _done(fig):
