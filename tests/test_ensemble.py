@@ -312,3 +312,15 @@ def test_gram_handles_singular_covariances():
     big = forward_ensemble(np.random.default_rng(1).standard_normal((20, 4)), [4, 4, 4], "tanh", "lecun_normal",
                            n_nets=5, rng=0, method="gram")
     assert np.all(np.isfinite(big[1]))
+
+
+def test_backward_ensemble_without_weight_stats_gives_the_same_gradients():
+    import numpy as np
+    from initlab import backward_ensemble
+
+    x = np.random.default_rng(3).standard_normal((4, 16))
+    full = backward_ensemble(x, [16, 16, 16, 8], "tanh", n_nets=3, rng=7)
+    lean = backward_ensemble(x, [16, 16, 16, 8], "tanh", n_nets=3, rng=7, weight_stats=False)
+    for a, b in zip(full.grad_preacts + full.preacts, lean.grad_preacts + lean.preacts):
+        assert np.array_equal(a, b)  # same draws, same arithmetic
+    assert np.all(np.isnan(lean.weight_grad_rms)) and np.all(np.isfinite(full.weight_grad_rms))

@@ -300,6 +300,7 @@ def backward_ensemble(
     mode: str | None = None,
     upstream="normal",
     chunk_size: int | None = None,
+    weight_stats: bool = True,
 ) -> EnsembleGradients:
     """Draw networks with explicit weights, run them forward and back-propagate a gradient.
 
@@ -307,7 +308,10 @@ def backward_ensemble(
     ``"normal"`` (independent N(0, 1) per network, the default), ``"ones"``, or an array of
     shape ``(batch, n_L)`` used for every network.
 
-    Parameters are those of :func:`forward_ensemble`. Returns an :class:`EnsembleGradients`.
+    Parameters are those of :func:`forward_ensemble`; with ``weight_stats=False`` the
+    weight gradients ∂ℓ/∂W (one extra matrix product per layer) are not formed, and
+    ``weight_rms`` and ``weight_grad_rms`` are left as NaN (the explorers need only the
+    signals and their gradients). Returns an :class:`EnsembleGradients`.
     """
     x, widths, act, scheme, n_nets, bias_std, g = _check_common(
         x, widths, activation, scheme, n_nets, bias_std, gain, param, mode
@@ -327,8 +331,8 @@ def backward_ensemble(
     pre = [np.empty((n_nets, batch, widths[l + 1])) for l in range(L)]
     gpre = [np.empty_like(p) for p in pre]
     gact = [np.empty((n_nets, batch, widths[l])) for l in range(L)]
-    w_rms = np.empty((n_nets, L))
-    gw_rms = np.empty((n_nets, L))
+    w_rms = np.full((n_nets, L), np.nan)
+    gw_rms = np.full((n_nets, L), np.nan)
     per_net = 8.0 * sum(widths[l] * widths[l + 1] for l in range(L)) * 2
     c = _chunk(n_nets, per_net, chunk_size)
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
@@ -344,7 +348,8 @@ def backward_ensemble(
                     z += gen.normal(0.0, bias_std, size=(k, 1, widths[l + 1]))
                 Ws.append(W)
                 pre[l][start:stop] = z
-                w_rms[start:stop, l] = np.sqrt(np.mean(W * W, axis=(1, 2)))
+                if weight_stats:
+                    w_rms[start:stop, l] = np.sqrt(np.mean(W * W, axis=(1, 2)))
                 if l + 1 < L:
                     a_prev.append(phi(z))
             if u_fixed is not None:
@@ -355,8 +360,9 @@ def backward_ensemble(
                 delta = gen.standard_normal((k, batch, widths[-1]))
             for l in range(L - 1, -1, -1):
                 gpre[l][start:stop] = delta
-                gW = np.swapaxes(a_prev[l], 1, 2) @ delta
-                gw_rms[start:stop, l] = np.sqrt(np.mean(gW * gW, axis=(1, 2)))
+                if weight_stats:
+                    gW = np.swapaxes(a_prev[l], 1, 2) @ delta
+                    gw_rms[start:stop, l] = np.sqrt(np.mean(gW * gW, axis=(1, 2)))
                 ga = delta @ np.swapaxes(Ws[l], 1, 2)
                 gact[l][start:stop] = ga
                 if l > 0:

@@ -50,19 +50,25 @@ class SignalState:
 
 
 def _hist_rows(values: list, lo: float, hi: float, normalize: bool) -> np.ndarray:
+    """Histogram of each layer's values on BINS equal bins of [lo, hi] (values outside are
+    counted in the end bins), as fractions of that layer's finite values; with ``normalize``
+    each layer is first divided by its root mean square. A layer with no finite values, or
+    with rms 0 or inf when normalizing, gets a row of zeros."""
     rows = np.zeros((len(values), BINS))
-    for i, v in enumerate(values):
-        v = np.asarray(v, dtype=float).ravel()
-        v = v[np.isfinite(v)]
-        if v.size == 0:
-            continue
-        if normalize:
-            rms = np.sqrt(np.mean(v * v))
-            if not np.isfinite(rms) or rms == 0:
+    width = (hi - lo) / BINS
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i, v in enumerate(values):
+            v = np.asarray(v, dtype=float).ravel()
+            v = v[np.isfinite(v)]
+            if v.size == 0:
                 continue
-            v = v / rms
-        counts, _ = np.histogram(np.clip(v, lo, hi), bins=BINS, range=(lo, hi))
-        rows[i] = counts / max(v.size, 1)
+            if normalize:
+                rms = np.sqrt(np.mean(v * v))
+                if not np.isfinite(rms) or rms == 0:
+                    continue
+                v = v / rms
+            idx = np.clip(((v - lo) / width).astype(np.int64, copy=False), 0, BINS - 1)
+            rows[i] = np.bincount(idx, minlength=BINS) / v.size
     return rows
 
 
@@ -82,7 +88,7 @@ def compute_signal(activation="tanh", scheme="glorot_normal", gain=1.0, depth=10
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, width))
     res = backward_ensemble(x, widths, activation=activation, scheme=scheme, n_nets=1, rng=rng,
-                            bias_std=bias_std, gain=gain)
+                            bias_std=bias_std, gain=gain, weight_stats=False)
     acts = res.activations()
     grads = res.grad_preacts
     if activation in BOUNDED:
@@ -191,7 +197,8 @@ class SignalExplorer(Explorer):
         self._im_g = axs[0, 1].imshow(blank, aspect="auto", origin="lower", cmap="magma", vmin=0, vmax=0.25,
                                       interpolation="nearest")
         axs[0, 0].set_ylabel("layer ℓ")
-        axs[0, 1].set_ylabel("layer ℓ")
+        # The two heat maps share their rows (layers): label them once, on the left.
+        axs[0, 1].tick_params(labelleft=False)
         axs[0, 1].set_xlabel("∂loss/∂z divided by its rms in the layer")
         axs[0, 0].set_title("activations a(ℓ) (brighter: more values)", fontsize=9)
         axs[0, 1].set_title("back-propagated gradients (brighter: more)", fontsize=9)
@@ -210,6 +217,7 @@ class SignalExplorer(Explorer):
         self._bars = ax.stairs(np.zeros(1), np.array([0.5, 1.5]), fill=True, alpha=0.8)
         ax.set_xlabel("layer ℓ")
         ax.set_ylim(0, 1)
+        ax.grid(False)
         ax.set_ylabel("fraction of units")
         ax.set_title("saturated or dead units", fontsize=9)
         axs[0, 0].set_xlabel("a divided by its rms in the layer")
