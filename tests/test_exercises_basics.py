@@ -10,16 +10,15 @@ reference shown with ``literalinclude`` exists in ``initlab.solutions.basics``; 
 of ``initlab.checks.basics`` is used.
 """
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from initlab.checks import basics
 from initlab.solutions import basics as ref
 
-ROOT = Path(__file__).resolve().parents[1]
+from exercise_notebooks import KINDS, exercises_in, load_cells, source  # noqa: E402
+
 NOTEBOOKS = {
     1: ("01_zero_and_symmetry", "ex-zero-symmetry", "ch-zero-symmetry"),
     2: ("02_vanishing_exploding", "ex-vanishing-exploding", "ch-vanishing-exploding"),
@@ -27,29 +26,15 @@ NOTEBOOKS = {
     4: ("04_relu_and_he", "ex-relu-he", "ch-relu-he"),
     5: ("05_xavier_and_lecun", "ex-xavier-lecun", "ch-xavier-lecun"),
 }
-KINDS = ("Predict, then measure", "Derive", "Implement", "Group")
 
 
 def cells(number):
-    path = ROOT / "exercises" / f"{NOTEBOOKS[number][0]}.ipynb"
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def source(cell):
-    return "".join(cell["source"])
+    return load_cells(NOTEBOOKS[number][0])
 
 
 def exercises(number):
-    """(label, kind, minutes, text) of every exercise of the notebook, in order."""
-    out = []
-    for cell in cells(number):
-        if cell["cell_type"] != "markdown":
-            continue
-        for match in re.finditer(r"`{3,}\{exercise\}[^\n]*\n:label: (\S+)\n(.*?)\n`{3,}\n", source(cell) + "\n", re.S):
-            label, body = match.group(1), match.group(2)
-            kind = re.search(r"\*\*(" + "|".join(KINDS) + r")\*\* · (\d+) min", body)
-            out.append((label, kind.group(1) if kind else None, int(kind.group(2)) if kind else None, body))
-    return out
+    """(label, kind, minutes, body) of every exercise of the notebook, in order."""
+    return exercises_in(cells(number))
 
 
 @pytest.mark.parametrize("number", sorted(NOTEBOOKS))

@@ -13,45 +13,30 @@ numbers exercises across pages, so "exercise 3" would point at the wrong one).
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from initlab.checks import practice
 from initlab.solutions import practice as ref
 
-ROOT = Path(__file__).resolve().parents[1]
+from exercise_notebooks import KINDS, exercises_in, load_cells, source  # noqa: E402
+
 NOTEBOOKS = {
     6: ("06_range_vs_fan_in", "ex-range-fan-in", "ch-range-fan-in"),
     7: ("07_frameworks_and_choosing", "ex-frameworks", "ch-frameworks"),
     8: ("08_training_experiment", "ex-training", "ch-training"),
     9: ("09_statistics_at_init", "ex-statistics", "ch-statistics"),
 }
-KINDS = ("Predict, then measure", "Derive", "Implement", "Group")
 
 
 def cells(number):
-    path = ROOT / "exercises" / f"{NOTEBOOKS[number][0]}.ipynb"
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def source(cell):
-    return "".join(cell["source"])
+    return load_cells(NOTEBOOKS[number][0])
 
 
 def exercises(number):
     """(label, kind, minutes, body) of every exercise of the notebook, in order."""
-    out = []
-    for cell in cells(number):
-        if cell["cell_type"] != "markdown":
-            continue
-        for match in re.finditer(r"`{3,}\{exercise\}[^\n]*\n:label: (\S+)\n(.*?)\n`{3,}\n", source(cell) + "\n", re.S):
-            label, body = match.group(1), match.group(2)
-            kind = re.search(r"\*\*(" + "|".join(KINDS) + r")\*\* · (\d+) min", body)
-            out.append((label, kind.group(1) if kind else None, int(kind.group(2)) if kind else None, body))
-    return out
+    return exercises_in(cells(number))
 
 
 @pytest.mark.parametrize("number", sorted(NOTEBOOKS))
