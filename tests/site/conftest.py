@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +31,12 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+# One copy of the page list, the MathJax wait and the Chromium lookup, shared with tools/.
+from sitebrowser import WAIT_FOR_MATHJAX, toc_pages  # noqa: E402
+from sitebrowser import find_chromium as _find_chromium  # noqa: E402
 
 #: Flags for Chromium in a container without a GPU or network.
 CHROMIUM_ARGS = [
@@ -50,29 +53,11 @@ PAGE_TIMEOUT_MS = 60_000
 
 
 def find_chromium() -> str | None:
-    """Return the path of a Chromium executable, or None."""
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium"]
-    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
-    for path in candidates:
-        if path and Path(path).is_file() and os.access(path, os.X_OK):
-            return path
-    return None
-
-
-def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """List the HTML path of every page in ``_toc.yml``, root first."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    docs = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [f"{Path(doc).with_suffix('').as_posix()}.html" for doc in docs]
+    """Path of a Chromium executable, or None when there is none (the tests then skip)."""
+    try:
+        return _find_chromium()
+    except FileNotFoundError:
+        return None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -151,21 +136,6 @@ class Visit:
         )
 
 
-#: Resolves when MathJax 2 has finished typesetting (or at once if the page has none).
-WAIT_FOR_MATHJAX = """
-() => new Promise((resolve) => {
-  const script = document.querySelector('script[src*="mathjax/MathJax.js"]');
-  if (!script) { resolve('no-mathjax'); return; }
-  const poll = () => {
-    if (window.MathJax && window.MathJax.Hub && window.MathJax.isReady) {
-      window.MathJax.Hub.Queue(() => resolve('typeset'));
-    } else {
-      setTimeout(poll, 50);
-    }
-  };
-  poll();
-})
-"""
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import weight_report  # noqa: E402  (tools/weight_report.py)
+from sitebrowser import WAIT_FOR_MATHJAX  # noqa: E402  (tools/sitebrowser.py)
 
 #: axe-core, as shipped in the PyPI package axe-playwright-python (requirements-dev.txt).
 def axe_source() -> str:
@@ -313,18 +314,6 @@ def inspected(visit, toc_page) -> Inspection:
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
 
-WAIT_FOR_MATHJAX = """
-() => new Promise((resolve) => {
-  const script = document.querySelector('script[src*="mathjax/MathJax.js"]');
-  if (!script) { resolve('no-mathjax'); return; }
-  const poll = () => {
-    if (window.MathJax && window.MathJax.Hub && window.MathJax.isReady) {
-      window.MathJax.Hub.Queue(() => resolve('typeset'));
-    } else { setTimeout(poll, 50); }
-  };
-  poll();
-})
-"""
 
 
 @dataclass
