@@ -216,3 +216,40 @@ def test_stable_fixed_point_agrees_with_the_map():
     assert stable_fixed_point("relu", 1.0, 0.5, 1.0) == pytest.approx(1.0)
     assert stable_fixed_point("relu", 2.0, 0.0, 3.0) == 3.0
     assert stable_fixed_point("relu", 2.5, 0.0, 1.0) == np.inf
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+LAYOUT_CASES = [(SignalExplorer, s) for s in EXTREMES] + [
+    (SignalExplorer, {}),
+    (WeightsExplorer, dict(fan_in=1, fan_out=1)),
+    (WeightsExplorer, dict(fan_in=1000, fan_out=1000)),
+    (CriticalityExplorer, dict(activation="relu", C_W=3.0, C_b=1.0)),
+    (CriticalityExplorer, dict(activation="tanh", C_W=0.1, C_b=0.0)),
+]
+
+
+@pytest.mark.parametrize("cls, settings", LAYOUT_CASES)
+def test_pinned_labels_never_overlap_tick_labels(cls, settings):
+    """The layout is solved once and the axis labels and titles are then pinned in place
+    (freeze_layout); whatever range a later update shows, no tick label may run into an
+    axis label or title, and every label stays inside the figure."""
+    ex = cls(scheduler=ImmediateScheduler())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ex.update(**{**ex.settings(), **settings})
+    fig = ex._fig
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    for ax in fig.axes:
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() + ax.get_yticklabels()
+                 if t.get_visible() and t.get_text()]
+        fixed = [t for t in (ax.xaxis.label, ax.yaxis.label, ax.title) if t.get_text()]
+        for text in fixed:
+            box = text.get_window_extent(renderer)
+            assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, f"{text.get_text()!r} leaves the figure"
+            assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, f"{text.get_text()!r} leaves the figure"
+            for tick in ticks:
+                assert not _overlaps(box, tick), f"{text.get_text()!r} overlaps a tick label"

