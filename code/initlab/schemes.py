@@ -125,7 +125,7 @@ def gain(activation: str, param: float | None = None) -> float:
     >>> round(gain("relu"), 6)
     1.414214
     >>> round(gain("leaky_relu", 0.2), 6)
-    1.386750
+    1.38675
     """
     name = _validate.choice(activation, ACTIVATIONS, "activation")
     if name != "leaky_relu" and param is not None:
