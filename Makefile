@@ -15,6 +15,9 @@ BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 HTML    := _build/html
 CACHE   := _build/.jupyter_cache
+# Sphinx's saved state: it re-reads only the pages whose source changed, so after a change
+# to initlab (which the notebooks import) it must go with the notebook cache.
+DOCTREES := _build/.doctrees
 PORT    ?= 8000
 
 # One BLAS thread per process: the book's matrix products are small and many, and on a
@@ -70,12 +73,13 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Empty the notebook cache when the package or the requirements changed since it was filled.
+# Empty the notebook cache, and make Sphinx re-read every page, when the package or the
+# requirements changed since the cache was filled.
 .PHONY: cache-guard
 cache-guard:
 	@if [ "$$(cat $(CACHE).fingerprint 2>/dev/null)" != "$(FINGERPRINT)" ]; then \
-	  [ -d $(CACHE) ] && echo "initlab or requirements changed: emptying $(CACHE)"; \
-	  rm -rf $(CACHE); mkdir -p _build; echo "$(FINGERPRINT)" > $(CACHE).fingerprint; \
+	  [ -d $(CACHE) ] || [ -d $(DOCTREES) ] && echo "initlab or requirements changed: emptying $(CACHE) and $(DOCTREES)"; \
+	  rm -rf $(CACHE) $(DOCTREES); mkdir -p _build; echo "$(FINGERPRINT)" > $(CACHE).fingerprint; \
 	fi
 
 # --- the book -------------------------------------------------------------------------
@@ -110,10 +114,10 @@ test-unit: $(VENV)/.dev-installed  ## pytest on tests/ (without the browser test
 	@$(call pytest,tests --ignore=tests/site)
 
 # nbval executes every notebook; the executed notebooks go into an emptied cache, so the
-# build that follows executes none of them (and a notebook that failed is not cached, so
-# the build runs it and fails too).
+# build that follows (which re-reads every page) executes none of them (and a notebook that
+# failed is not cached, so the build runs it and fails too).
 test-notebooks: $(VENV)/.dev-installed  ## run the notebooks with nbval (checked outputs compared)
-	rm -rf $(CACHE)
+	rm -rf $(CACHE) $(DOCTREES)
 	@$(call pytest,$(NBVAL_FLAGS) chapters exercises)
 	@echo "$(FINGERPRINT)" > $(CACHE).fingerprint
 

@@ -3,8 +3,10 @@
 Drives each explorer's update function (recompute + redraw to PNG) headlessly over a sweep of
 settings and prints, per explorer, ``explorer <name>: median <x> ms, p95 <y> ms`` over the
 updates at its default settings, plus the median over the whole sweep; the training race
-prints ``explorer training_race: <z> steps/s``. The goal is a median of at most 100 ms at the
-default settings on the 2-core reference machine. Numbers, not pass/fail: the machine is shared.
+prints ``explorer training_race: <z> steps/s``. The goal is a median of at most 100 ms at
+the default settings on the 2-core reference machine. For the website's galleries it prints
+how long making each one takes and how many bytes it adds to its page. Numbers, not
+pass/fail: the machine is shared.
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ def run() -> list[str]:
             f"(goal: median <= 100 ms at default settings; over a sweep of {len(sweep)} settings: "
             f"median {statistics.median(over_sweep):.0f} ms, p95 {_p95(over_sweep):.0f} ms)"
         )
+    for cls in SWEEPS:
+        ex = cls(scheduler=ImmediateScheduler())
+        t0 = time.perf_counter()
+        page = ex.gallery_html()
+        lines.append(f"gallery {cls.name}: {page.count('<img ')} pictures in {time.perf_counter() - t0:.1f} s, "
+                     f"{len(page.encode()) / 1024:.0f} KB of HTML (what its page on the website carries)")
     t0 = time.perf_counter()
     state = run_race(steps=200, chunk=50)
     lines.append(f"explorer training_race: {state.steps_per_second:.0f} steps/s "

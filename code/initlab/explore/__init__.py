@@ -8,8 +8,10 @@
 =====================  ===================================================================
 
 Put an explorer as the last expression of a notebook cell to display it. In a live
-notebook it is a widget; in the built website, where no kernel runs, it shows a static
-picture of its default settings (see ``_base``).
+notebook it is a widget. In the built website, where no kernel runs, it is a gallery of
+pictures computed in advance for a few values of its main controls, switched with buttons
+and no JavaScript (see ``gallery``); the training race, which has no gallery, shows a
+picture of its settings.
 
 Example
 -------
@@ -20,6 +22,7 @@ Example
 """
 
 from ._base import Explorer, ImmediateScheduler, ManualScheduler
+from .gallery import GALLERY_ENV, gallery_html
 from .criticality import CriticalityExplorer, compute_criticality, criticality_explorer
 from .race import RaceExplorer, race_explorer, run_race
 from .signal import SignalExplorer, compute_signal, signal_explorer
@@ -49,4 +52,6 @@ __all__ = [
     "compute_weights",
     "compute_criticality",
     "run_race",
+    "gallery_html",
+    "GALLERY_ENV",
 ]

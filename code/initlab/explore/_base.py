@@ -13,9 +13,9 @@ and schedules a run a few milliseconds later; a run whose generation is no longe
 does nothing, so only the latest value is computed. Without a running event loop (tests,
 benchmarks, plain scripts) the run happens at once.
 
-In the built website, where no kernel runs, an explorer displays as a static PNG of its
-default settings: its rich display offers both the live widget and that PNG, and the book
-tells the HTML builder to skip widget views.
+In the built website, where no kernel runs, the HTML builder skips widget views and shows
+the other parts of an explorer's rich display: a static PNG of its current settings and,
+when the build asks for it, a gallery of precomputed pictures behind buttons (``gallery``).
 """
 
 from __future__ import annotations
@@ -149,12 +149,11 @@ class Explorer:
 
     #: Short name used by the benchmark's output lines.
     name = "explorer"
-    #: What the static image in the website shows, and how to make it live.
-    static_note = (
-        "This is a static picture of the explorer at its default settings. To move the sliders, "
-        "open this page as a notebook with the launch button (Binder, Colab or JupyterHub) at the top "
-        "of the page, or run it locally, and run the cell."
-    )
+    #: What the text calls it ("the {title} explorer").
+    title = "explorer"
+    #: Controls and values for which the website shows precomputed pictures (see
+    #: ``gallery``); empty: the website shows one picture of the default settings.
+    gallery_choices: dict = {}
 
     def __init__(self, scheduler: Callable | None = None, **settings: Any) -> None:
         self._scheduler = scheduler if scheduler is not None else LoopScheduler()
@@ -223,10 +222,15 @@ class Explorer:
             self._widget = W.VBox([self.layout_controls(), self.status, self.image])
         return self._widget
 
-    def static_png(self) -> bytes:
-        """PNG of the explorer at its default settings (what the website shows)."""
-        fresh = type(self)(scheduler=ImmediateScheduler())
-        return fresh.last_png
+    def set_dpi(self, dpi: int) -> None:
+        """Draw later updates at ``dpi`` (the gallery's pictures are sharper than the widget's)."""
+        self._fig.set_dpi(dpi)
+
+    def gallery_html(self, choices: dict | None = None, **kw) -> str:
+        """This explorer as a static gallery of precomputed pictures (see ``gallery``)."""
+        from .gallery import gallery_html
+
+        return gallery_html(self, choices, **kw)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = self.widget._repr_mimebundle_(include=include, exclude=exclude)
@@ -234,6 +238,10 @@ class Explorer:
             data = data[0]
         data = dict(data or {})
         data["image/png"] = base64.b64encode(self.last_png).decode("ascii")
+        from .gallery import gallery_enabled
+
+        if self.gallery_choices and gallery_enabled():
+            data["text/html"] = self.gallery_html()
         data["text/plain"] = f"{type(self).__name__}: {self.describe(self.state)}"
         return data
 

@@ -117,6 +117,10 @@ class CriticalityExplorer(Explorer):
     """Explorer 3: the variance map, its fixed point, and measured layer variances."""
 
     name = "criticality"
+    title = "criticality"
+    # Both activations, C_W below, at and above each one's critical value, with and without
+    # a bias: 20 pictures.
+    gallery_choices = {"activation": ("tanh", "relu"), "C_W": (0.5, 1.0, 1.5, 2.0, 3.0), "C_b": (0.0, 0.3)}
 
     def controls(self) -> dict:
         return {

@@ -91,6 +91,7 @@ class RaceExplorer(Explorer):
     """Explorer 4: the training race (runs when *Run* is pressed, not on every change)."""
 
     name = "training_race"
+    title = "training-race"
 
     def __init__(self, scheduler=None, **settings):
         self.progress = W.IntProgress(value=0, min=0, max=1, description="training")

@@ -170,6 +170,14 @@ class SignalExplorer(Explorer):
     """Explorer 1: signal and gradient through depth (see the module docstring)."""
 
     name = "signal_through_depth"
+    title = "signal-through-depth"
+    # The four activations of the chapter's group task, three sound schemes and one that
+    # explodes, at the default depth and at depth 50: 32 pictures.
+    gallery_choices = {
+        "activation": ("sigmoid", "tanh", "relu", "selu"),
+        "scheme": ("lecun_normal", "glorot_normal", "he_normal", "unit_normal"),
+        "depth": (10, 50),
+    }
 
     def controls(self) -> dict:
         return {

@@ -72,6 +72,10 @@ class WeightsExplorer(Explorer):
     """Explorer 2: weight distributions and ranges against fan-in."""
 
     name = "weights_vs_fan_in"
+    title = "weights-against-fan-in"
+    # Fan-in in half-decade steps and three fan-outs, enough for the chapter's group task
+    # (fan-in 100 and fan-out 100 are among them): 21 pictures.
+    gallery_choices = {"fan_in": (1, 3, 10, 30, 100, 300, 1000), "fan_out": (20, 100, 1000)}
 
     def controls(self) -> dict:
         return {
@@ -85,9 +89,9 @@ class WeightsExplorer(Explorer):
     def describe(self, state) -> str:
         if state is None:
             return ""
-        parts = [f"{scheme_label(s)}: σ = {state.stds[s]:.3g} (measured {state.measured_stds[s]:.3g})"
-                 for s in SCHEMES_SHOWN]
-        return f"fan-in {state.fan_in}, fan-out {state.fan_out}. " + "; ".join(parts) + "."
+        # The sliders (or the gallery's buttons) already show the fans.
+        parts = [f"{scheme_label(s)} {state.stds[s]:.3g} ({state.measured_stds[s]:.3g})" for s in SCHEMES_SHOWN]
+        return "Standard deviation of the weights in theory (and of the ones drawn): " + "; ".join(parts) + "."
 
     def _setup(self):
         fig = new_figure(9.0, 4.2)

@@ -49,6 +49,15 @@ ACTIVATION_COLORS = {
     "selu": _OI["purple"],
 }
 
+ACTIVATION_LABELS = {
+    "linear": "linear",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "selu": "SELU",
+}
+
 _LABELS = {
     "zeros": "zeros",
     "constant": "constant",
@@ -102,6 +111,11 @@ def activation_color(name: str) -> str:
 def scheme_label(scheme: str) -> str:
     """A short human-readable label for a scheme name."""
     return _LABELS.get(scheme, scheme)
+
+
+def activation_label(name: str) -> str:
+    """How the text writes an activation's name (``relu`` -> ``ReLU``)."""
+    return ACTIVATION_LABELS.get(name, name)
 
 
 def figure(nrows: int = 1, ncols: int = 1, width: float = 7.0, height: float | None = None, **kw):

@@ -1,0 +1,150 @@
+"""The explorers' galleries on the static site (initlab.explore.gallery), in Chromium.
+
+On the pages of chapters 2, 6 and 9 the explorer is a gallery of precomputed pictures:
+
+* it opens at the settings the chapter's cell passes, with one picture visible;
+* a click on a button shows exactly one picture, the one for the checked buttons, and its
+  caption is the summary that initlab computes for those settings in this process;
+* the arrow keys move within a row of buttons, with a visible focus ring;
+* all of this works with JavaScript switched off (the gallery is HTML and CSS only).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from initlab.explore import EXPLORERS, ImmediateScheduler
+from initlab.explore.gallery import resolve_choices
+
+pytestmark = pytest.mark.timeout(300)
+
+#: Page -> the explorer whose gallery it shows.
+GALLERY_PAGES = {
+    "chapters/02_vanishing_exploding.html": "signal_through_depth",
+    "chapters/06_range_vs_fan_in.html": "weights_vs_fan_in",
+    "chapters/09_statistics_at_init.html": "criticality",
+}
+
+#: For every gallery on the page: its explorer, number of pictures, checked values and
+#: the pictures that are visible, with their settings, caption and alt text.
+READ = r"""
+() => Array.from(document.querySelectorAll('.initlab-gallery')).map((g) => ({
+  explorer: g.dataset.explorer,
+  frames: g.querySelectorAll('.ig-frame').length,
+  checked: Array.from(g.querySelectorAll('input[type=radio]:checked')).map((i) => i.value),
+  rows: Array.from(g.querySelectorAll('fieldset')).map((f) => f.querySelectorAll('input').length),
+  visible: Array.from(g.querySelectorAll('.ig-frame')).filter((f) => f.checkVisibility()).map((f) => ({
+    settings: JSON.parse(f.dataset.settings),
+    caption: f.querySelector('.ig-caption').textContent.trim(),
+    alt: f.querySelector('img').getAttribute('alt'),
+    width: f.querySelector('img').getBoundingClientRect().width,
+  })),
+}))
+"""
+
+_explorers: dict = {}
+
+
+def _summary(name: str, settings: dict) -> str:
+    """What initlab says about these settings (the caption's sentence)."""
+    ex = _explorers.setdefault(name, EXPLORERS[name](scheduler=ImmediateScheduler()))
+    return ex.describe(ex.update(**settings))
+
+
+def _norm(value) -> str:
+    """A value as text, numbers in one form (the page's JSON reads 1.0 back as 1)."""
+    try:
+        return repr(float(value))
+    except ValueError:
+        return str(value)
+
+
+def _one_gallery(page, name: str) -> dict:
+    galleries = page.evaluate(READ)
+    assert [g["explorer"] for g in galleries] == [name], f"galleries on the page: {galleries}"
+    gallery = galleries[0]
+    assert len(gallery["visible"]) == 1, f"{len(gallery['visible'])} pictures visible, not 1"
+    return gallery
+
+
+def _check_shown(page, name: str) -> dict:
+    """Exactly one picture is visible, it belongs to the checked buttons, and its caption and
+    alt text carry what initlab computes for its settings."""
+    gallery = _one_gallery(page, name)
+    shown = gallery["visible"][0]
+    settings = shown["settings"]
+    assert sorted(map(_norm, gallery["checked"])) == sorted(
+        _norm(settings[k]) for k in EXPLORERS[name].gallery_choices
+    ), f"checked {gallery['checked']} but the picture shows {settings}"
+    summary = _summary(name, settings)
+    assert shown["caption"].endswith(summary), f"caption {shown['caption']!r} is not {summary!r}"
+    assert shown["alt"].endswith(summary)
+    assert shown["width"] > 300, f"the picture is only {shown['width']} px wide"
+    return settings
+
+
+@pytest.mark.parametrize("path", GALLERY_PAGES)
+def test_gallery_opens_at_the_chapter_settings(visit, path):
+    name = GALLERY_PAGES[path]
+    seen = visit(path)
+    assert seen.problems() == [], "\n".join(seen.problems())
+    gallery = _one_gallery(seen.page, name)
+    ex = EXPLORERS[name](scheduler=ImmediateScheduler())
+    sizes = [len(v) for v in resolve_choices(ex, ex.gallery_choices).values()]
+    assert gallery["rows"] == sizes and gallery["frames"] == math.prod(sizes)
+    assert _check_shown(seen.page, name) == ex.settings()
+
+
+@pytest.mark.parametrize("path", GALLERY_PAGES)
+def test_buttons_show_the_chosen_picture(visit, path):
+    name = GALLERY_PAGES[path]
+    page = visit(path).page
+    rows = page.locator(".initlab-gallery fieldset")
+    seen = [json.dumps(_check_shown(page, name), sort_keys=True)]
+    # Every row: its last button, then its first; the picture follows each click.
+    for r in range(rows.count()):
+        labels = rows.nth(r).locator("label")
+        for k in (labels.count() - 1, 0):
+            labels.nth(k).click()
+            seen.append(json.dumps(_check_shown(page, name), sort_keys=True))
+    assert len(set(seen)) >= rows.count() + 1, f"the clicks showed only {len(set(seen))} different pictures"
+
+
+def test_arrow_keys_move_within_a_row_with_a_focus_ring(visit):
+    path = "chapters/06_range_vs_fan_in.html"
+    page = visit(path).page
+    first_row = page.locator(".initlab-gallery fieldset").first
+    start = _check_shown(page, "weights_vs_fan_in")
+    first_row.locator("input:checked + label").click()
+    page.keyboard.press("ArrowRight")
+    moved = _check_shown(page, "weights_vs_fan_in")
+    values = [int(v) for v in first_row.locator("input").evaluate_all("(els) => els.map((e) => e.value)")]
+    assert moved["fan_in"] == values[values.index(start["fan_in"]) + 1] and moved["fan_out"] == start["fan_out"]
+    ring = first_row.locator("input:checked + label").evaluate(
+        "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
+    assert ring[0] != "none" and float(ring[1].removesuffix("px")) >= 2, f"no visible focus ring: {ring}"
+
+
+def test_galleries_work_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, service_workers="block")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url)
+                  else route.abort("blockedbyclient"))
+    try:
+        page = context.new_page()
+        page.goto(site_url + "chapters/02_vanishing_exploding.html", wait_until="load")
+        frames = page.locator(".initlab-gallery .ig-frame")
+        visible = lambda: [i for i in range(frames.count()) if frames.nth(i).is_visible()]  # noqa: E731
+        before = visible()
+        assert len(before) == 1
+        page.locator(".initlab-gallery label", has_text="ReLU").click()
+        page.locator(".initlab-gallery label", has_text="50").click()
+        after = visible()
+        assert len(after) == 1 and after != before
+        settings = json.loads(frames.nth(after[0]).get_attribute("data-settings"))
+        assert settings["activation"] == "relu" and settings["depth"] == 50
+    finally:
+        context.close()
