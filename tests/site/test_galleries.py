@@ -87,30 +87,26 @@ def _check_shown(page, name: str) -> dict:
 
 
 @pytest.mark.parametrize("path", GALLERY_PAGES)
-def test_gallery_opens_at_the_chapter_settings(visit, path):
+def test_gallery_opens_at_the_chapter_settings_and_buttons_switch(visit, path):
     name = GALLERY_PAGES[path]
     seen = visit(path)
     assert seen.problems() == [], "\n".join(seen.problems())
-    gallery = _one_gallery(seen.page, name)
+    page = seen.page
+    gallery = _one_gallery(page, name)
     ex = EXPLORERS[name](scheduler=ImmediateScheduler())
     sizes = [len(v) for v in resolve_choices(ex, ex.gallery_choices).values()]
     assert gallery["rows"] == sizes and gallery["frames"] == math.prod(sizes)
-    assert _check_shown(seen.page, name) == ex.settings()
-
-
-@pytest.mark.parametrize("path", GALLERY_PAGES)
-def test_buttons_show_the_chosen_picture(visit, path):
-    name = GALLERY_PAGES[path]
-    page = visit(path).page
-    rows = page.locator(".initlab-gallery fieldset")
-    seen = [json.dumps(_check_shown(page, name), sort_keys=True)]
+    first = _check_shown(page, name)
+    assert first == ex.settings()
     # Every row: its last button, then its first; the picture follows each click.
+    rows = page.locator(".initlab-gallery fieldset")
+    shown = [json.dumps(first, sort_keys=True)]
     for r in range(rows.count()):
         labels = rows.nth(r).locator("label")
         for k in (labels.count() - 1, 0):
             labels.nth(k).click()
-            seen.append(json.dumps(_check_shown(page, name), sort_keys=True))
-    assert len(set(seen)) >= rows.count() + 1, f"the clicks showed only {len(set(seen))} different pictures"
+            shown.append(json.dumps(_check_shown(page, name), sort_keys=True))
+    assert len(set(shown)) >= rows.count() + 1, f"the clicks showed only {len(set(shown))} different pictures"
 
 
 def test_arrow_keys_move_within_a_row_with_a_focus_ring(visit):
