@@ -6,7 +6,8 @@ On the pages of chapters 2, 6 and 9 the explorer is a gallery of precomputed pic
 * a click on a button shows exactly one picture, the one for the checked buttons, and its
   caption is the summary that initlab computes for those settings in this process;
 * the arrow keys move within a row of buttons, with a visible focus ring;
-* all of this works with JavaScript switched off (the gallery is HTML and CSS only).
+* all of this works with JavaScript switched off (the gallery is HTML and CSS only);
+* printed (the PDF), a gallery is the picture of the chapter's settings, without buttons.
 """
 
 from __future__ import annotations
@@ -144,3 +145,12 @@ def test_galleries_work_without_javascript(browser, site_url):
         assert settings["activation"] == "relu" and settings["depth"] == 50
     finally:
         context.close()
+
+
+def test_printed_gallery_is_the_default_picture_without_buttons(visit):
+    page = visit("chapters/06_range_vs_fan_in.html").page
+    page.emulate_media(media="print")
+    gallery = page.locator(".initlab-gallery")
+    assert not gallery.locator(".ig-controls").is_visible()
+    assert not gallery.locator(".ig-note").is_visible()
+    assert _check_shown(page, "weights_vs_fan_in") == {"fan_in": 10, "fan_out": 20}

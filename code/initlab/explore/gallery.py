@@ -11,7 +11,8 @@ for every combination of a few values of its main controls (the explorer's
 The page needs no script: the gallery works with JavaScript switched off, with the keyboard
 (Tab to a row, arrow keys within it) and with a screen reader (rows are labelled groups,
 every picture has its own alt text and a caption with the explorer's one-sentence summary).
-A browser without ``:has()`` shows the picture of the default settings.
+A browser without ``:has()`` shows the picture of the default settings, and so does
+a printout (the PDF), without the buttons.
 
 The pictures are the explorer's own renderings (``Explorer.update``) at ``GALLERY_DPI``,
 reduced to 256 colours, about 14–20 KB each, so a gallery of 32 pictures adds about 0.6 MB
@@ -75,6 +76,9 @@ BASE_CSS = """
 .initlab-gallery .ig-frame img { display: block; max-width: 100%; height: auto; }
 .initlab-gallery .ig-caption, .initlab-gallery .ig-note { font-size: 0.9rem;
   margin: 0.35rem 0 0; color: #1f1f1f; }
+@media print {
+  .initlab-gallery .ig-controls, .initlab-gallery .ig-note { display: none; }
+}
 """
 
 
