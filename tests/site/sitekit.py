@@ -7,7 +7,8 @@ The fixtures of ``conftest.py`` (``site_dir``, ``site_url``, ``browser``, ``visi
                     theme) and everything the tests below look at, extracted as plain data
                     (links, headings, figures, launch buttons, axe-core's violations, the
                     figures' styles in the dark theme, the exercise solutions before and
-                    after a click, the bytes it downloaded). One load per page serves every
+                    after a click, the bytes it downloaded, its images, visible text and
+                    formulas). One load per page serves every
                     test module; ``inspect_page(visit, page)`` gives the same for any page.
 ``open_page``       opens a page in a fresh context of a given viewport, blocking and
                     recording every request to another host (for screenshots and the
@@ -164,6 +165,52 @@ INSPECT = r"""
 }
 """
 
+#: Text nodes of the page that a reader sees, outside code and scripts.
+VISIBLE_TEXT = """
+() => {
+  const skip = new Set(['PRE', 'CODE', 'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'KBD', 'SAMP']);
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    let hidden = false;
+    for (let el = node.parentElement; el; el = el.parentElement) {
+      if (skip.has(el.tagName)) { hidden = true; break; }
+    }
+    if (hidden || !node.parentElement.checkVisibility()) continue;
+    out.push(node.textContent);
+  }
+  return out.join(' ');
+}
+"""
+
+#: Every image of the page (header and footer too), loaded or not, with its alt text.
+IMAGES = """
+() => Array.from(document.images).map((img) => ({
+  src: img.currentSrc || img.src,
+  alt: (img.getAttribute('alt') || '').trim(),
+  loaded: img.complete && img.naturalWidth > 0,
+}))
+"""
+
+#: The formulas of the page and whether MathJax typeset each one.
+MATH = """
+() => {
+  const blocks = Array.from(document.querySelectorAll('span.math.notranslate, div.math.notranslate'));
+  const typeset = blocks.filter((el) =>
+    el.querySelector('.MathJax, .MathJax_Display, .MathJax_SVG, mjx-container'));
+  const errors = Array.from(document.querySelectorAll('.noError, .MathJax_Error, merror'))
+    .map((el) => el.textContent.trim());
+  return {
+    blocks: blocks.length,
+    typeset: typeset.length,
+    untypeset: blocks.filter((el) => !typeset.includes(el))
+      .slice(0, 5).map((el) => el.textContent.trim().slice(0, 80)),
+    outputs: document.querySelectorAll('.MathJax, .MathJax_Display').length,
+    errors: errors,
+  };
+}
+"""
+
 #: Computed styles that decide how a figure looks: on the image and on each ancestor up
 #: to the article, the first opaque background met is what shows through transparent
 #: pixels and the padding around the image.
@@ -236,6 +283,9 @@ class Inspection:
     solutions_after: list[dict]
     weight: "weight_report.PageWeight | None" = None
     click_errors: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)  # every <img>, see IMAGES
+    text: str = ""  # the text a reader sees, outside code (VISIBLE_TEXT)
+    math: dict = field(default_factory=dict)  # formulas and their typesetting (MATH)
 
 
 _INSPECTIONS: dict[str, Inspection] = {}
@@ -267,7 +317,16 @@ def inspect_page(visit, page_path: str) -> Inspection:
     # Weigh first (fresh context, empty cache), before axe adds its own script.
     weight = weight_report.weigh_loaded_page(page, page_path)
     data = page.evaluate(INSPECT)
+    # As loaded, before axe and the solution clicks change the page.
+    images, text, math = page.evaluate(IMAGES), page.evaluate(VISIBLE_TEXT), page.evaluate(MATH)
+    # axe-core downloads the style sheets again to read them, and resolves their @import
+    # rules against the page rather than the sheet (a request for /basic.css that fails):
+    # what goes wrong during its run is axe's doing, not the page's, so it is dropped.
+    marks = [len(result.outside_requests), len(result.failed_requests), len(result.console_errors)]
     axe = run_axe(page)
+    page.wait_for_load_state("networkidle")
+    for seen, mark in zip((result.outside_requests, result.failed_requests, result.console_errors), marks):
+        del seen[mark:]
     light = page.evaluate(FIGURE_STYLES)
     page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
     dark = page.evaluate(FIGURE_STYLES)
@@ -297,6 +356,9 @@ def inspect_page(visit, page_path: str) -> Inspection:
         solutions_after=after,
         weight=weight,
         click_errors=errors,
+        images=images,
+        text=text,
+        math=math,
     )
     _INSPECTIONS[page_path] = inspection
     return inspection
