@@ -20,11 +20,8 @@ Without Chromium the tests are skipped with the reason printed, except under CI
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -35,7 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 # One copy of the page list, the MathJax wait and the Chromium lookup, shared with tools/.
-from sitebrowser import WAIT_FOR_MATHJAX, toc_pages  # noqa: E402
+from sitebrowser import WAIT_FOR_MATHJAX, served, toc_pages  # noqa: E402
 from sitebrowser import find_chromium as _find_chromium  # noqa: E402
 
 #: Flags for Chromium in a container without a GPU or network.
@@ -74,24 +71,10 @@ def site_dir() -> Path:
     return path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
