@@ -109,3 +109,52 @@ def test_bad_rng_and_standardize():
         load_digits(rng=-1)
     with pytest.raises(TypeError, match="standardize"):
         load_digits(standardize="yes")
+
+
+# ---------------------------------------------------------------- validation split
+
+
+def test_validation_split_keeps_the_test_set_and_partitions_the_rest():
+    plain = load_digits(standardize=False, rng=4)
+    d = load_digits(standardize=False, rng=4, validation_fraction=0.2)
+    assert plain.x_val is None and plain.y_val is None
+    # The test set is exactly the one of the split without validation (same rows, same order).
+    np.testing.assert_array_equal(d.x_test, plain.x_test)
+    np.testing.assert_array_equal(d.y_test, plain.y_test)
+    # Training and validation images together are the training images of the plain split,
+    # and the training images keep their order.
+    key = lambda x, y: sorted(map(tuple, np.hstack([x, y[:, None]]).tolist()))
+    assert key(np.vstack([d.x_train, d.x_val]), np.concatenate([d.y_train, d.y_val])) == key(plain.x_train, plain.y_train)
+    rows = {tuple(r) + (int(c),) for r, c in zip(d.x_val.tolist(), d.y_val)}
+    kept = [i for i, (r, c) in enumerate(zip(plain.x_train.tolist(), plain.y_train)) if tuple(r) + (int(c),) not in rows]
+    np.testing.assert_array_equal(plain.y_train[kept], d.y_train)
+
+
+@pytest.mark.parametrize("frac", [0.1, 0.2])
+def test_validation_split_is_stratified(frac):
+    d = load_digits(rng=0, validation_fraction=frac)
+    total = np.bincount(np.concatenate([d.y_train, d.y_val, d.y_test]), minlength=10)
+    val = np.bincount(d.y_val, minlength=10)
+    assert np.all(np.abs(val - frac * total) <= 0.5 + 1e-9)
+    assert d.x_val.shape == (d.y_val.size, 64)
+
+
+def test_validation_set_is_standardized_with_the_smaller_training_set():
+    raw = load_digits(standardize=False, rng=2, validation_fraction=0.2)
+    st = load_digits(rng=2, validation_fraction=0.2)
+    np.testing.assert_allclose(st.feature_mean, raw.x_train.mean(axis=0))
+    live = st.feature_std > 0
+    np.testing.assert_allclose(st.x_val[:, live], (raw.x_val[:, live] - st.feature_mean[live]) / st.feature_std[live])
+    assert np.all(st.x_val[:, ~live] == 0)
+
+
+@pytest.mark.parametrize("frac", [-0.1, 0.75, 0.9, float("nan")])
+def test_bad_validation_fraction_value(frac):
+    with pytest.raises(ValueError, match="validation_fraction"):
+        load_digits(validation_fraction=frac)
+
+
+@pytest.mark.parametrize("frac", ["0.2", None, True])
+def test_bad_validation_fraction_type(frac):
+    with pytest.raises(TypeError, match="validation_fraction"):
+        load_digits(validation_fraction=frac)

@@ -10,7 +10,13 @@ so both sets hold every digit in the same proportion), with a seeded shuffle, an
 default standardizes every pixel with the *training* set's mean and standard deviation
 (the test set never leaks into the preprocessing). Pixels that are constant on the
 training set (a few border pixels are always 0) have standard deviation 0; they are set
-to 0 in both sets instead of being divided by 0.
+to 0 in all sets instead of being divided by 0.
+
+With ``validation_fraction > 0`` a third, validation set is carved out of the training
+part (again class by class, with the same seeded generator), for choosing settings such as
+the learning rate without looking at the test set. The test set is the same with or without
+a validation set; only the training set shrinks, and the standardization then uses the
+smaller training set alone.
 
 Example
 -------
@@ -18,6 +24,9 @@ Example
 >>> d = load_digits(rng=0)
 >>> d.x_train.shape, d.x_test.shape, d.n_classes
 ((1347, 64), (450, 64), 10)
+>>> v = load_digits(rng=0, validation_fraction=0.2)
+>>> v.x_train.shape, v.x_val.shape, v.x_test.shape
+((988, 64), (359, 64), (450, 64))
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ N_SAMPLES, N_PIXELS, N_CLASSES = 1797, 64, 10
 
 @dataclass(frozen=True)
 class Digits:
-    """A train/test split of the digits.
+    """A train/test (and optionally validation) split of the digits.
 
     Attributes
     ----------
@@ -48,6 +57,8 @@ class Digits:
     n_classes : 10
     feature_mean, feature_std : arrays ``(64,)``, the training set's per-pixel mean and
         standard deviation used for standardizing (mean 0 and std 1 when not standardized)
+    x_val, y_val : the validation set, transformed like the test set (None when
+        ``load_digits`` was called without ``validation_fraction``)
     """
 
     x_train: np.ndarray
@@ -57,6 +68,8 @@ class Digits:
     n_classes: int
     feature_mean: np.ndarray
     feature_std: np.ndarray
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
 
 @lru_cache(maxsize=1)
@@ -74,8 +87,9 @@ def _raw() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True) -> Digits:
-    """Load the shipped digits and split them into training and test sets.
+def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True,
+                validation_fraction: float = 0.0) -> Digits:
+    """Load the shipped digits and split them into training, test and (optionally) validation sets.
 
     Parameters
     ----------
@@ -86,6 +100,11 @@ def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True) ->
         fresh, unseeded split
     standardize : if True (default), subtract the training set's per-pixel mean and divide
         by its per-pixel standard deviation (pixels with std 0 stay 0)
+    validation_fraction : fraction of each class (of all its images) moved from the training
+        part into a validation set, 0 (default: no validation set) or more, with
+        ``test_fraction + validation_fraction < 1``; per class ``round(validation_fraction
+        * class size)`` images, at least 1, leaving at least 1 for training. The test set
+        does not depend on it.
 
     Returns
     -------
@@ -106,20 +125,37 @@ def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True) ->
         raise ValueError(f"test_fraction must be strictly between 0 and 1; got {test_fraction}")
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False; got {standardize!r}")
+    if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, numbers.Real):
+        raise TypeError(f"validation_fraction must be a number >= 0; got {validation_fraction!r}")
+    validation_fraction = float(validation_fraction)
+    if not (0.0 <= validation_fraction < 1.0 - test_fraction):
+        raise ValueError("validation_fraction must be >= 0 and test_fraction + validation_fraction < 1; "
+                         f"got validation_fraction={validation_fraction}, test_fraction={test_fraction}")
     gen = _validate.generator(rng)
     x, y = _raw()
-    train_idx, test_idx = [], []
+    train_idx, test_idx, val_idx = [], [], []
     for c in range(N_CLASSES):
         idx = np.flatnonzero(y == c)
         idx = idx[gen.permutation(idx.size)]
         n_test = min(max(int(round(test_fraction * idx.size)), 1), idx.size - 1)
         test_idx.append(idx[:n_test])
         train_idx.append(idx[n_test:])
+        if validation_fraction > 0:
+            n_val = min(max(int(round(validation_fraction * idx.size)), 1), idx.size - n_test - 1)
+            val_idx.append(idx[n_test : n_test + n_val])
     # Shuffle across classes so that consecutive rows are not all one digit.
     train_idx = np.concatenate(train_idx)
     test_idx = np.concatenate(test_idx)
     train_idx = train_idx[gen.permutation(train_idx.size)]
     test_idx = test_idx[gen.permutation(test_idx.size)]
+    x_val = y_val = None
+    if val_idx:
+        # The validation images are taken out of the shuffled training part after all draws,
+        # so the generator's stream, the test set and the order of the remaining training
+        # images are those of the split without a validation set.
+        in_val = np.isin(train_idx, np.concatenate(val_idx))
+        val_idx, train_idx = train_idx[in_val], train_idx[~in_val]
+        x_val, y_val = x[val_idx], y[val_idx].copy()
     x_train, x_test = x[train_idx], x[test_idx]
     if standardize:
         mean = x_train.mean(axis=0)
@@ -131,6 +167,8 @@ def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True) ->
         # nonzero test value cannot appear with an arbitrary scale.
         x_train = np.where(live, (x_train - mean) / safe, 0.0)
         x_test = np.where(live, (x_test - mean) / safe, 0.0)
+        if x_val is not None:
+            x_val = np.where(live, (x_val - mean) / safe, 0.0)
     else:
         mean = np.zeros(N_PIXELS)
         std = np.ones(N_PIXELS)
@@ -142,6 +180,8 @@ def load_digits(test_fraction: float = 0.25, rng=0, standardize: bool = True) ->
         n_classes=N_CLASSES,
         feature_mean=mean,
         feature_std=std,
+        x_val=x_val,
+        y_val=y_val,
     )
 
 
