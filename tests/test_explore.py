@@ -21,6 +21,7 @@ from initlab.explore import (
     compute_weights,
     run_race,
 )
+from initlab.explore.criticality import describe_criticality
 from initlab.explore.signal import SCHEME_CHOICES
 from initlab.activations import ACTIVATIONS
 
@@ -164,6 +165,65 @@ def test_criticality_tanh_chaotic_at_pytorch_gain():
     assert np.isfinite(st.fixed_point) and st.fixed_point > 0.5
     ordered = compute_criticality(activation="tanh", C_W=0.5, C_b=0.0)
     assert ordered.chi_perp == pytest.approx(0.5) and ordered.fixed_point == 0.0
+
+
+@pytest.mark.parametrize("C_W", [0.5, 1.0, 1.5, 2.0, 3.0])
+@pytest.mark.parametrize("C_b", [0.0, 0.3])
+def test_criticality_relu_susceptibilities_are_C_W_over_2_at_every_K(C_W, C_b):
+    # E[ReLU'(z)^2] = P(z > 0) = 1/2 for every K > 0, and the map C_b + C_W K/2 has slope
+    # C_W/2: exact values, also where K* = 0 (C_b = 0, C_W < 2) or there is no fixed point.
+    st = compute_criticality(activation="relu", C_W=C_W, C_b=C_b)
+    assert st.chi_perp == C_W / 2 and st.chi_par == C_W / 2
+
+
+# One case per row: the activation and setting, and words the summary must (and must not) use.
+DESCRIBE_CASES = [
+    ("relu", 0.5, 0.0, ["decays geometrically towards K* = 0", "factor 0.25 per layer", "ordered side"],
+     ["power law", "critical"]),
+    ("relu", 1.0, 0.0, ["decays geometrically towards K* = 0", "factor 0.5 per layer", "= 0.5 at every K"],
+     ["power law", "critical"]),
+    ("relu", 1.5, 0.3, ["settles geometrically at K* = 1.2", "ordered side"], ["critical"]),
+    ("relu", 2.0, 0.0, ["every K is a fixed point", "the critical point"], ["no fixed point"]),
+    ("relu", 2.0, 0.3, ["no fixed point", "grows linearly", "K(ℓ+1) = K(ℓ) + 0.30", "not criticality"],
+     ["the critical point", "settles"]),
+    ("relu", 3.0, 0.0, ["no finite fixed point", "geometrically", "factor 1.5 per layer"], ["critical", "settles"]),
+    ("tanh", 0.5, 0.0, ["decays towards K* = 0", "ordered side"], ["power law", "critical"]),
+    ("tanh", 1.0, 0.0, ["power law 1/(2ℓ)", "χ⊥ = χ∥ = 1", "the critical point"], ["boundary"]),
+    ("tanh", 1.0, 0.3, ["settles at K* = 0.606", "ordered side"], ["power law", "critical"]),
+    ("tanh", 25 / 9, 0.0, ["settles at K* = 1.18", "chaotic side"], ["critical", "boundary"]),
+    # χ⊥ = 1.000 here, but χ∥ = 0.44: on the order-to-chaos boundary, not critical
+    ("tanh", 2.0, 0.1, ["order-to-chaos boundary", "χ∥ = 0.438", "not critical"], ["the critical point"]),
+]
+
+
+@pytest.mark.parametrize("act, C_W, C_b, must, must_not", DESCRIBE_CASES)
+def test_criticality_summary_names_the_right_case(act, C_W, C_b, must, must_not):
+    text = describe_criticality(compute_criticality(activation=act, C_W=C_W, C_b=C_b))
+    for words in must:
+        assert words in text, (words, text)
+    for words in must_not:
+        assert words not in text, (words, text)
+
+
+def test_criticality_summary_for_every_gallery_picture_has_its_susceptibility():
+    # Each of the 20 pictures of the website's gallery: the printed χ⊥ is the true one
+    # (C_W/2 for ReLU; C_W·E[tanh'(z)^2] at K* for tanh, C_W itself at K* = 0).
+    from initlab import theory
+
+    ch = CriticalityExplorer.gallery_choices
+    for act in ch["activation"]:
+        for C_W in ch["C_W"]:
+            for C_b in ch["C_b"]:
+                st = compute_criticality(activation=act, C_W=C_W, C_b=C_b)
+                if act == "relu":
+                    want = C_W / 2
+                elif st.fixed_point == 0.0:
+                    want = C_W
+                else:
+                    want = float(theory.chi_perp(st.fixed_point, "tanh", C_W))
+                assert st.chi_perp == pytest.approx(want, rel=1e-12)
+                assert "critical point" not in describe_criticality(st) or (
+                    C_b == 0 and C_W == {"relu": 2.0, "tanh": 1.0}[act])
 
 
 def test_static_picture_in_the_rich_display():

@@ -4,7 +4,10 @@ Controls: activation (tanh or ReLU), C_W and C_b. Left: the map K^(ℓ) ↦ K^(�
 C_b + C_W·E[φ(z)²] with the diagonal, its fixed point and a cobweb of the first layers.
 Right: the preactivation variance measured layer by layer in an ensemble of random networks
 (``forward_ensemble``) beside the map's prediction, on a log scale, so that exponential
-growth or decay shows as a straight line and criticality as a slow power law.
+growth or decay shows as a straight line, ReLU's criticality as a flat line and tanh's as a slow
+power law. The one-sentence summary (``describe_criticality``) names the case: decay, a
+finite fixed point, linear or geometric growth, and the ordered side, the chaotic side, the
+order-to-chaos boundary (χ⊥ = 1) or the critical point (χ⊥ = χ∥ = 1 at a fixed point).
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ class CriticalityState:
     map_values: np.ndarray
     cobweb: np.ndarray  # (2, 2*steps) x and y of the cobweb path
     fixed_point: float
-    chi_perp: float
+    chi_perp: float  # χ⊥ at the fixed point (ReLU: C_W/2, the same at every K)
+    chi_par: float  # χ∥, the slope of the variance map there (ReLU: C_W/2 at every K)
     predicted: np.ndarray  # K^(l), l = 1..DEPTH
     measured: np.ndarray  # mean over networks and units of z^2 per layer
 
@@ -70,6 +74,29 @@ def stable_fixed_point(activation: str, C_W: float, C_b: float, K1: float) -> fl
     return 0.5 * (lo + hi)
 
 
+def susceptibilities(activation: str, C_W: float, K_star: float) -> tuple[float, float]:
+    """(χ⊥, χ∥) at the fixed point ``K_star``.
+
+    ReLU is scale-invariant: E[ReLU′(z)²] = 1/2 and the map K ↦ C_b + C_W·K/2 has slope C_W/2,
+    so χ⊥ = χ∥ = C_W/2 at *every* K, also where there is no finite fixed point or K* = 0
+    (evaluating ReLU′ at the single point z = 0 of N(0, 0) would give 0, which is wrong).
+    For tanh, χ⊥ = C_W·E[tanh′(z)²] and χ∥ = C_W·E[z tanh(z) tanh′(z)]/K at K*; at K* = 0
+    both are C_W·tanh′(0)² = C_W. (The tanh map is bounded, so K* is always finite.)
+
+    >>> susceptibilities("relu", 1.5, 0.0)
+    (0.75, 0.75)
+    >>> susceptibilities("tanh", 0.5, 0.0)
+    (0.5, 0.5)
+    """
+    if activation == "relu":
+        return C_W / 2.0, C_W / 2.0
+    if not np.isfinite(K_star):
+        raise ValueError(f"the tanh variance map always has a finite fixed point; got K* = {K_star}")
+    if K_star == 0.0:
+        return float(C_W), float(C_W)
+    return float(theory.chi_perp(K_star, activation, C_W)), float(theory.chi_parallel(K_star, activation, C_W))
+
+
 def compute_criticality(activation="tanh", C_W=1.0, C_b=0.0, seed=0) -> CriticalityState:
     """Variance map, fixed point, χ⊥ there, and measured against predicted layer variances."""
     K_grid = np.linspace(0.0, K_MAX, 121)
@@ -85,32 +112,74 @@ def compute_criticality(activation="tanh", C_W=1.0, C_b=0.0, seed=0) -> Critical
         xs += [k, k]
         ys += [k if l else 0.0, k2]
     fp = stable_fixed_point(activation, C_W, C_b, K1)
-    last = predicted[np.isfinite(predicted)][-1] if np.any(np.isfinite(predicted)) else 1.0
-    chi = float(theory.chi_perp(fp if np.isfinite(fp) else min(last, 1e12), activation, C_W))
+    chi, chi_par = susceptibilities(activation, C_W, fp)
     x = np.ones((1, WIDTH))
     zs = forward_ensemble(x, [WIDTH] + [WIDTH] * DEPTH, activation=activation, scheme="lecun_normal", n_nets=N_NETS,
                           rng=seed, bias_std=float(np.sqrt(C_b)), gain=float(np.sqrt(C_W)))
     with np.errstate(over="ignore", invalid="ignore"):
         measured = np.array([np.mean(z * z) for z in zs])
-    return CriticalityState(activation, C_W, C_b, K_grid, mapped, np.array([xs, ys]), fp, chi, predicted, measured)
+    return CriticalityState(activation, C_W, C_b, K_grid, mapped, np.array([xs, ys]), fp, chi, chi_par, predicted,
+                            measured)
+
+
+#: How close C_W must be to a critical value (2 for ReLU, 1 for tanh) to count as equal to it
+#: (a slider's float value may be off in the last digits).
+EXACT_TOL = 1e-9
+#: Settings with |χ⊥ − 1| below this are called close to the order-to-chaos boundary.
+NEAR_BOUNDARY = 0.02
 
 
 def describe_criticality(state: CriticalityState) -> str:
+    """One sentence on what the variance does and where the setting sits.
+
+    The cases, for the explorer's two activations (``CriticalityExplorer`` offers tanh and
+    ReLU):
+
+    * ReLU, K ↦ C_b + (C_W/2)·K, χ⊥ = χ∥ = C_W/2 at every K:
+      C_W < 2 decays geometrically to K* = 0 (C_b = 0) or settles at C_b/(1 − C_W/2), ordered;
+      C_W = 2, C_b = 0: every K is a fixed point, the critical point;
+      C_W = 2, C_b > 0: no fixed point, K grows linearly by C_b per layer (χ⊥ = χ∥ = 1 at
+      every K, but criticality needs a fixed point);
+      C_W > 2: no fixed point, K grows geometrically by C_W/2 per layer.
+    * tanh, K* always finite: C_b = 0 and C_W < 1 decays geometrically to K* = 0, ordered;
+      C_b = 0 and C_W = 1 decays like the power law 1/(2ℓ), the critical point
+      (χ⊥ = χ∥ = 1); otherwise it settles at K* > 0 with χ∥ < 1, on the ordered (χ⊥ < 1) or
+      chaotic (χ⊥ > 1) side, and χ⊥ = 1 there is the order-to-chaos boundary, not
+      criticality.
+    """
     if state is None:
         return ""
-    if not np.isfinite(state.fixed_point):
-        where = "the variance grows without bound (no finite fixed point is reached)"
-    elif state.activation == "relu" and state.C_b == 0 and abs(state.C_W - 2.0) < 1e-9:
-        where = "every K is a fixed point (the map lies on the diagonal), so the variance stays where it starts"
-    elif state.fixed_point == 0.0:
-        where = "the variance decays towards K* = 0" + (" slowly, like a power law" if abs(state.C_W - 1) < 1e-9 else "")
-    else:
-        where = f"the variance settles at K* = {state.fixed_point:.3g}"
-    chi = state.chi_perp
-    phase = ("critical point (χ⊥ = 1)" if np.isfinite(chi) and abs(chi - 1) < 0.02 else
-             "ordered side (χ⊥ < 1: nearby inputs become alike)" if chi < 1 else
-             "chaotic side (χ⊥ > 1: nearby inputs drift apart)")
-    return f"{state.activation} with C_W = {state.C_W:.2f}, C_b = {state.C_b:.2f}: {where}; χ⊥ = {chi:.3g}, the {phase}."
+    act, C_W, C_b = state.activation, state.C_W, state.C_b
+    chi, chi_par = state.chi_perp, state.chi_par
+    head = f"{act} with C_W = {C_W:.2f}, C_b = {C_b:.2f}: "
+    if act == "relu":
+        slope = C_W / 2.0
+        chis = f"χ⊥ = χ∥ = C_W/2 = {slope:.3g} at every K"
+        if abs(slope - 1.0) < EXACT_TOL:
+            if C_b == 0:
+                return (head + "every K is a fixed point (the map lies on the diagonal), so the variance stays "
+                        f"where it starts; {chis}: the critical point.")
+            return (head + f"there is no fixed point: every layer adds C_b, so the variance grows linearly, "
+                    f"K(ℓ+1) = K(ℓ) + {C_b:.2f}; {chis}, but without a fixed point this is not criticality.")
+        if slope > 1.0:
+            return (head + f"there is no finite fixed point: the variance grows geometrically, by the factor "
+                    f"{slope:.3g} per layer; {chis}: it explodes.")
+        if C_b == 0:
+            return (head + f"the variance decays geometrically towards K* = 0, by the factor {slope:.3g} per layer; "
+                    f"{chis}: the ordered side.")
+        return (head + f"the variance settles geometrically at K* = {state.fixed_point:.3g}; {chis}: the ordered side.")
+    if C_b == 0 and abs(C_W - 1.0) < EXACT_TOL:
+        return (head + "the variance decays towards K* = 0 slowly, like the power law 1/(2ℓ); χ⊥ = χ∥ = 1 at K* = 0: "
+                "the critical point.")
+    if state.fixed_point == 0.0:
+        return (head + f"the variance decays towards K* = 0, in the end by the factor C_W = {C_W:.3g} per layer; "
+                f"χ⊥ = χ∥ = {chi:.3g} at K* = 0: the ordered side.")
+    side = ("ordered side (χ⊥ < 1: nearby inputs become alike)" if chi < 1 else
+            "chaotic side (χ⊥ > 1: nearby inputs drift apart)")
+    near = abs(chi - 1.0) < NEAR_BOUNDARY
+    where = (f"close to the order-to-chaos boundary χ⊥ = 1, on its {side.split(' (')[0]}" if near else f"the {side}")
+    return (head + f"the variance settles at K* = {state.fixed_point:.3g}; χ⊥ = {chi:.3f} and χ∥ = {chi_par:.3f} "
+            f"there: {where}" + (", not critical (that needs χ∥ = 1 too)." if near else "."))
 
 
 class CriticalityExplorer(Explorer):
@@ -157,7 +226,7 @@ class CriticalityExplorer(Explorer):
         ax2.set_ylabel("preactivation variance K(ℓ)")
         plain_log_axis(ax2.yaxis)
         ax2.legend(fontsize=8, loc="best")
-        ax2.set_title("χ⊥ at the fixed point: 0.000", fontsize=9)
+        ax2.set_title("at K*: χ⊥ = 0.000, χ∥ = 0.000", fontsize=9)  # replaced on every render
         freeze_layout(fig, (ax2,))
 
     def render(self, state: CriticalityState) -> bytes:
@@ -179,8 +248,15 @@ class CriticalityExplorer(Explorer):
             vals = np.concatenate([pred[np.isfinite(pred)], meas[np.isfinite(meas)]])
             if vals.size:
                 self._ax2.set_ylim(max(vals.min() / 2, 1e-200), min(vals.max() * 2, 1e200))
-        self._ax2.set_title(f"χ⊥ at the fixed point: {state.chi_perp:.3g}", fontsize=9)
+        self._ax2.set_title(_title_text(state), fontsize=9)
         return figure_png(self._fig)
+
+
+def _title_text(state: CriticalityState) -> str:
+    """The right panel's title: the susceptibilities, and where they are taken."""
+    if state.activation == "relu":
+        return f"χ⊥ = χ∥ = {state.chi_perp:.3g} at every K"
+    return f"at K*: χ⊥ = {state.chi_perp:.3f}, χ∥ = {state.chi_par:.3f}"
 
 
 def criticality_explorer(**settings) -> CriticalityExplorer:
