@@ -248,3 +248,91 @@ def test_log_norm_variance_exact_vs_leading():
         theory.log_norm_variance_relu(ws[:-1]) + 2 / 256, rel=0.03)
     with pytest.raises(TypeError):
         theory.log_norm_variance_relu_exact([16, 2.5])
+
+
+# ----------------------------------------------------------------------------- non-Gaussian weights
+
+@pytest.mark.parametrize("n, depth", [(4, 6), (16, 9), (64, 17)])
+def test_iid_weights_kurtosis_reduces_to_gaussian_formula(n, depth):
+    assert np.allclose(fw.relu_kurtosis_iid_weights(depth, n, weight_kurtosis=0.0),
+                       theory.excess_kurtosis_exact(np.arange(1, depth + 1), n), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("n", [8, 64, 1000])
+@pytest.mark.parametrize("kw", [-1.2, 0.5, 3.0])
+def test_iid_weights_kurtosis_first_two_layers_in_closed_form(n, kw):
+    # Layer 1: κ_w Σx⁴/(Σx²)² = κ_w/n for x = ones. Layer 2, from the recursion by hand:
+    # (15 + 6κ_w)/n + (6κ_w + 2κ_w²)/n² (for uniform weights 7.8/n − 4.32/n²).
+    k = fw.relu_kurtosis_iid_weights(2, n, kw)
+    assert k[0] == pytest.approx(kw / n, rel=1e-12)
+    assert k[1] == pytest.approx((15 + 6 * kw) / n + (6 * kw + 2 * kw**2) / n**2, rel=1e-12)
+    x = np.arange(1.0, 6.0)
+    assert fw.relu_kurtosis_iid_weights(1, n, kw, x=x)[0] == pytest.approx(kw * np.sum(x**4) / np.sum(x**2) ** 2)
+
+
+def test_iid_weights_leading_order_is_the_limit():
+    # At fixed ℓ, n·κ → 15(ℓ − 1) + 6κ_w; the remainder is O(ℓ²/n), below 1 % at n = 10⁵ here.
+    n = 100_000
+    exact = fw.relu_kurtosis_iid_weights(6, n, -1.2)
+    lead = fw.relu_kurtosis_iid_weights_leading(np.arange(1, 7), n, -1.2)
+    assert np.allclose(n * exact, n * lead, rtol=0.01)
+    assert np.allclose(n * lead[1:], 15 * np.arange(1, 6) - 7.2)
+    # the weights' term does not fade relative to the Gaussian-weight term: at ℓ = 2 it is
+    # −7.2 against 15 at every width
+    for n in (16, 64, 1024):
+        assert (fw.relu_kurtosis_iid_weights(2, n)[1] - theory.excess_kurtosis_exact(2, n)) * n == pytest.approx(
+            -7.2, abs=15 / n)
+
+
+def test_he_uniform_simulation_agrees_with_iid_weights_formula_not_gaussian_one():
+    # 20 000 networks with explicit uniform weights. Every layer must agree with the exact
+    # recursion within 4 delta-method SEs (8 points: Bonferroni false-alarm chance < 0.1 %),
+    # and at n = 64, ℓ = 2 the Gaussian-weight value 3·5/64 = 0.234 must be rejected
+    # (it is about 20 SE away).
+    for n, depth, seed in ((16, 5, 21), (64, 3, 22)):
+        v, se = fw.kurtosis_by_layer([n] * (depth + 1), "relu", "he_uniform", n_nets=20000, rng=seed)
+        exact = fw.relu_kurtosis_iid_weights(depth, n, -1.2)
+        assert np.all(np.abs(v - exact) < 4 * se), (n, v, exact, se)
+    assert abs(v[1] - theory.excess_kurtosis_exact(2, 64)) > 10 * se[1]
+
+
+def test_iid_weights_input_validation():
+    with pytest.raises(ValueError, match="at least -2"):
+        fw.relu_kurtosis_iid_weights(3, 16, weight_kurtosis=-2.5)
+    with pytest.raises(ValueError, match="must not be zero"):
+        fw.relu_kurtosis_iid_weights(3, 16, x=np.zeros(4))
+    with pytest.raises(ValueError, match="depth"):
+        fw.relu_kurtosis_iid_weights(0, 16)
+    with pytest.raises(ValueError, match="layer"):
+        fw.relu_kurtosis_iid_weights_leading(0, 16)
+    with pytest.raises(ValueError, match="layer"):
+        fw.relu_kurtosis_iid_weights_leading(2.5, 16)
+    with pytest.raises(ValueError, match="widths"):
+        fw.kurtosis_by_layer([16], n_nets=10)
+    with pytest.raises(ValueError, match="entries"):
+        fw.kurtosis_by_layer([16, 16], n_nets=10, x=np.ones(8))
+
+
+# ----------------------------------------------------------------------------- order-to-chaos boundary
+
+def test_order_chaos_boundary_has_chi_perp_one_and_chi_par_below_one():
+    cb = np.array([0.02, 0.1, 0.2, 0.4])
+    b = fw.order_chaos_boundary(cb)
+    for C_W, C_b, K in zip(b.C_W, b.C_b, b.K_star):
+        assert float(theory.variance_map(K, "tanh", C_W, C_b)) == pytest.approx(K, rel=1e-10)
+        assert float(theory.chi_perp(K, "tanh", C_W)) == pytest.approx(1.0, abs=1e-10)
+    # not critical: χ∥ < 1 all along, falling with the bias (0.61 at C_b = 0.02, 0.28 at 0.4)
+    assert np.all(b.chi_par < 0.65) and np.all(np.diff(b.chi_par) < 0)
+    assert b.chi_par[-1] == pytest.approx(0.28, abs=0.005)
+    # the phase grid's χ⊥ changes sign across the boundary at the same C_W
+    g = fw.phase_grid("tanh", C_W=np.array([b.C_W[1] - 0.01, b.C_W[1] + 0.01]), C_b=[0.1], n_iter=2000)
+    assert g.chi_perp[0, 0] < 1 < g.chi_perp[0, 1]
+
+
+def test_order_chaos_boundary_rejects_bad_input():
+    with pytest.raises(ValueError, match="> 0"):
+        fw.order_chaos_boundary([0.0, 0.1])
+    with pytest.raises(ValueError, match="relu"):
+        fw.order_chaos_boundary([0.1], activation="relu")
+    with pytest.raises(ValueError, match="C_W_max"):
+        fw.order_chaos_boundary([0.4], C_W_max=1.5)

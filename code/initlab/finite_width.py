@@ -14,8 +14,12 @@ stays small) and reduces them to the numbers the chapter plots, each with a stan
 - :func:`output_samples` and :func:`qq_data` give the distribution of one output.
 - :func:`log_norm_sweep` measures the fluctuations of ln‖z^(L)‖² over a grid of depths and
   widths (the aspect ratio r = L/n).
+- :func:`relu_kurtosis_iid_weights` is the exact excess kurtosis of a ReLU network whose
+  weights are i.i.d. but not Gaussian (e.g. uniform), :func:`relu_kurtosis_iid_weights_leading`
+  its leading order in 1/n, and :func:`kurtosis_by_layer` measures it for any scheme.
 - :func:`variance_trajectories` measures layer variances for several C_W, and
-  :func:`phase_grid` computes the ordered/chaotic phase diagram over (C_W, C_b).
+  :func:`phase_grid` computes the ordered/chaotic phase diagram over (C_W, C_b);
+  :func:`order_chaos_boundary` follows its boundary χ⊥ = 1 and reports χ∥ along it.
 
 Conventions: one input x of ones (so K^(1) = C_b + C_W), weights N(0, C_W/n_{ℓ−1}) drawn as
 the LeCun normal scheme with gain √C_W, biases N(0, C_b).
@@ -243,6 +247,134 @@ def kurtosis_sweep(activation: str, widths=(8, 16, 32, 64), max_ratio: float = 0
     return KurtosisSweep(act, C_W, C_b, arr["width"].astype(int), arr["layer"].astype(int),
                          (arr["layer"] - 1) / arr["width"], arr["value"], arr["se"], arr["exact"],
                          arr["leading"], arr["recursion"], n_nets)
+
+
+# ---------------------------------------------------------------------------------------
+# Non-Gaussian weights
+
+
+def _weight_kurtosis(value) -> float:
+    k = _validate.finite_float(value, "weight_kurtosis")
+    if k < -2.0:
+        raise ValueError(f"weight_kurtosis is an excess kurtosis, which is at least -2 for any distribution; got {k}")
+    return k
+
+
+def _input(x, width: int) -> np.ndarray:
+    x = np.ones(width) if x is None else _validate.finite_array(x, "the input x", ndim=1)
+    if not np.any(x != 0):
+        raise ValueError("the input x must not be zero")
+    return x
+
+
+def relu_kurtosis_iid_weights(depth: int, width: int, weight_kurtosis: float = -1.2, x=None) -> np.ndarray:
+    """Exact excess kurtosis of z^(ℓ), ℓ = 1, ..., ``depth``, for ReLU with i.i.d. non-Gaussian weights.
+
+    The network has input x (default: ``width`` ones), hidden widths all n = ``width``, no
+    biases, and weights drawn i.i.d. from a *symmetric* distribution with variance C_W/fan_in
+    and excess kurtosis κ_w = ``weight_kurtosis`` (−6/5 for uniform weights, e.g. He
+    uniform; 0 for Gaussian weights). ReLU is scale-invariant, so the result does not depend
+    on C_W.
+
+    Derivation (K = C_W‖x‖²/n_0, M^(ℓ) = E[K̂^(ℓ)²], Q^(ℓ) = E[(z^(ℓ))⁴],
+    P^(ℓ) = E[Σ_i (a^(ℓ)_i)⁴] with P^(0) = Σ_i x_i⁴, κ₄^(ℓ) = κ_w (C_W/n_{ℓ−1})² the fourth
+    cumulant of one weight of layer ℓ):
+
+    1. Given a^(ℓ−1), z^(ℓ)_j = Σ_i a_i W_ij has E[z² | a] = K̂^(ℓ) and
+       E[z⁴ | a] = 3 K̂^(ℓ)² + κ₄^(ℓ) Σ_i a_i⁴, so Q^(ℓ) = 3 M^(ℓ) + κ₄^(ℓ) P^(ℓ−1).
+    2. z^(ℓ) is symmetric, so E[ReLU(z)^k] = E[z^k]/2: E[K̂^(ℓ)] = K at every layer and
+       P^(ℓ) = n Q^(ℓ)/2.
+    3. At C_W = 2, K̂^(ℓ+1) = (2/n) Σ_j ReLU(z^(ℓ)_j)², and given a^(ℓ−1) the n units of
+       layer ℓ are independent (disjoint columns of W), so
+       Var(K̂^(ℓ+1) | a^(ℓ−1)) = (4/n)·Var(ReLU(z)² | a^(ℓ−1)) = (5/n) K̂^(ℓ)² + (2/n) κ₄^(ℓ) Σ_i a_i⁴
+       (step 1 and 2) and E[K̂^(ℓ+1) | a^(ℓ−1)] = K̂^(ℓ); hence
+       M^(ℓ+1) = (1 + 5/n) M^(ℓ) + (2/n) κ₄^(ℓ) P^(ℓ−1), with M^(1) = K² (the input is fixed).
+    4. κ^(ℓ) = Q^(ℓ)/K² − 3, because E[(z^(ℓ))²] = K.
+
+    With κ_w = 0 this is 3((1 + 5/n)^(ℓ−1) − 1), :func:`initlab.theory.excess_kurtosis_exact`.
+
+    >>> k = relu_kurtosis_iid_weights(3, 64)   # He uniform, input of ones
+    >>> [round(float(v), 4) for v in k]
+    [-0.0187, 0.1208, 0.3577]
+    >>> bool(np.allclose(relu_kurtosis_iid_weights(5, 16, 0.0), 3 * ((1 + 5 / 16) ** np.arange(5) - 1)))
+    True
+    """
+    depth = _validate.positive_int(depth, "depth")
+    n = _validate.positive_int(width, "width")
+    kw = _weight_kurtosis(weight_kurtosis)
+    x = _input(x, n)
+    n0 = x.size
+    C_W = 2.0  # the result is the same for every C_W (scale invariance); He's value keeps K fixed
+    K = C_W * float(x @ x) / n0
+    P = float(np.sum(x**4))
+    M = K * K
+    out = np.empty(depth)
+    for l in range(1, depth + 1):
+        k4 = kw * (C_W / (n0 if l == 1 else n)) ** 2
+        Q = 3.0 * M + k4 * P
+        out[l - 1] = Q / K**2 - 3.0
+        M = (1.0 + 5.0 / n) * M + (2.0 / n) * k4 * P
+        P = n * Q / 2.0
+    return out
+
+
+def relu_kurtosis_iid_weights_leading(layer, width, weight_kurtosis: float = -1.2, x=None):
+    """Leading order in 1/n of :func:`relu_kurtosis_iid_weights`: (15(ℓ − 1) + 6κ_w)/n for ℓ ≥ 2.
+
+    The weights' fourth cumulant enters at order 1/n only through the last layer's own
+    weights, E[z⁴ | a] − 3K̂² = κ_w (C_W/n)² Σ_i a_i⁴ ≈ κ_w C_W² E[ReLU(z)⁴]/n = 6κ_w K²/n;
+    what it changes in the earlier layers is of order ℓ/n². So at leading order the
+    correction does not grow with depth, but it is of the same order 1/n as 15(ℓ − 1)/n and
+    does not vanish relative to it: for uniform weights (κ_w = −6/5) it is −7.2/n. Layer 1
+    is κ_w Σx⁴/(Σx²)² (κ_w/n_0 for an input of ones), exactly.
+
+    >>> round(float(relu_kurtosis_iid_weights_leading(2, 64)), 6)     # (15 - 7.2)/64
+    0.121875
+    >>> round(float(relu_kurtosis_iid_weights_leading(1, 16)), 6)     # -1.2/16
+    -0.075
+    """
+    layer = np.asarray(layer)
+    if layer.size == 0 or not np.issubdtype(layer.dtype, np.integer) or np.any(layer < 1):
+        raise ValueError(f"layer must be a positive integer (or an array of them); got {layer!r}")
+    n = _validate.positive_int(width, "width")
+    kw = _weight_kurtosis(weight_kurtosis)
+    x = _input(x, n)
+    first = kw * float(np.sum(x**4)) / float(x @ x) ** 2
+    return np.where(layer == 1, first, (15.0 * (layer - 1) + 6.0 * kw) / n)
+
+
+def kurtosis_by_layer(widths, activation: str = "relu", scheme: str = "he_normal", n_nets: int = 20000,
+                      rng=None, x=None) -> tuple[np.ndarray, np.ndarray]:
+    """Measured excess kurtosis of every layer (values, standard errors) for any scheme.
+
+    ``widths`` = [n_0, n_1, ..., n_L]; input x (default ones of width n_0), no biases; the
+    networks are drawn with :func:`initlab.forward_ensemble` in chunks (explicit weight
+    matrices for non-Gaussian schemes) and reduced by :func:`kurtosis_from_moments`.
+
+    >>> v, se = kurtosis_by_layer([16, 16, 16], scheme="he_uniform", n_nets=4000, rng=0)
+    >>> v.shape, bool(np.all(np.abs(v - relu_kurtosis_iid_weights(2, 16)) < 5 * se))
+    ((2,), True)
+    """
+    ws = [_validate.positive_int(w, "every width") for w in widths]
+    if len(ws) < 2:
+        raise ValueError("widths must list the input width and at least one layer")
+    x = _input(x, ws[0])
+    if x.size != ws[0]:
+        raise ValueError(f"the input x has {x.size} entries but widths[0] = {ws[0]}")
+    n_nets = _validate.positive_int(n_nets, "n_nets")
+    gen = _validate.generator(rng)
+    L = len(ws) - 1
+    s2, s4 = np.empty((n_nets, L)), np.empty((n_nets, L))
+    step = max(1, min(_chunk(ws), _MAX_FLOATS // max(ws[l] * ws[l + 1] for l in range(L))))
+    for start in range(0, n_nets, step):
+        k = min(step, n_nets - start)
+        zs = forward_ensemble(x[None, :], ws, activation, scheme, n_nets=k, rng=gen)
+        for l, z in enumerate(zs):
+            z2 = z[:, 0, :] ** 2
+            s2[start:start + k, l] = z2.mean(axis=1)
+            s4[start:start + k, l] = (z2 * z2).mean(axis=1)
+    est = [kurtosis_from_moments(s2[:, l], s4[:, l]) for l in range(L)]
+    return np.array([e.value for e in est]), np.array([e.se for e in est])
 
 
 # ---------------------------------------------------------------------------------------
@@ -492,3 +624,88 @@ def phase_grid(activation: str = "tanh", C_W=np.linspace(0.5, 4.0, 36), C_b=np.l
         chi = CW * theory.gauss_expect(lambda z: dphi(z) ** 2, np.where(np.isfinite(K), K, 0.0), kink=kink)
     chi = np.where(np.isfinite(K), chi, np.inf)
     return PhaseGrid(act, cw, cb, K, chi)
+
+
+@dataclass
+class Boundary:
+    """Points (C_W, C_b) of the order-to-chaos boundary χ⊥(K*) = 1, with K* and χ∥ there."""
+
+    activation: str
+    C_b: np.ndarray
+    C_W: np.ndarray
+    K_star: np.ndarray
+    chi_par: np.ndarray
+
+
+def _bracketed_root(f, lo: float, hi: float, tol: float = 1e-13, max_iter: int = 200) -> float:
+    """A root of f in [lo, hi], where f changes sign, by the Illinois variant of regula falsi
+    (superlinear, and it keeps the bracket)."""
+    flo, fhi = f(lo), f(hi)
+    if flo == 0:
+        return lo
+    if fhi == 0:
+        return hi
+    if (flo > 0) == (fhi > 0):
+        raise ValueError("f does not change sign on the bracket")
+    side = 0
+    x = lo
+    for _ in range(max_iter):
+        x = (lo * fhi - hi * flo) / (fhi - flo)
+        fx = f(x)
+        if abs(fx) < tol or hi - lo < tol * (1.0 + abs(x)):
+            return x
+        if (fx > 0) == (fhi > 0):
+            hi, fhi = x, fx
+            if side == -1:
+                flo /= 2
+            side = -1
+        else:
+            lo, flo = x, fx
+            if side == 1:
+                fhi /= 2
+            side = 1
+    return x
+
+
+def _tanh_fixed_point(C_W: float, C_b: float) -> float:
+    """The positive fixed point of the tanh map for C_b > 0, bracketed in [0, C_b + C_W].
+
+    F(0) = C_b > 0 and F(K) ≤ C_b + C_W (tanh² ≤ 1), so F(K) − K changes sign once there
+    (F is increasing and concave)."""
+    return _bracketed_root(lambda K: float(theory.variance_map(K, "tanh", C_W, C_b)) - K, 0.0, C_b + C_W)
+
+
+def order_chaos_boundary(C_b, activation: str = "tanh", C_W_max: float = 20.0) -> Boundary:
+    """Follow the boundary χ⊥(K*) = 1 between the ordered and the chaotic phase, for each C_b > 0.
+
+    For each bias variance C_b the weight variance C_W on the boundary is the root of
+    χ⊥(K*(C_W)) − 1 on [1, ``C_W_max``] (negative at C_W = 1 when C_b > 0, positive at large
+    C_W), with the fixed point K* solved at each trial C_W; both roots by bracketed regula
+    falsi to about 1e-13. Only tanh is supported: its map
+    is bounded, so K* is finite. At C_b = 0 the boundary ends at (C_W, C_b) = (1, 0), the
+    only critical point (χ∥ = χ⊥ = 1 there); for C_b > 0, χ∥ < 1 on the boundary, so those
+    points are not critical in the sense of χ∥ = χ⊥ = 1 (Poole et al. 2016).
+
+    >>> b = order_chaos_boundary([0.1])
+    >>> round(float(b.C_W[0]), 3), round(float(b.chi_par[0]), 3)
+    (1.986, 0.439)
+    """
+    act = _validate.choice(activation, ("tanh",), "activation")
+    cb = _validate.finite_array(C_b, "C_b", ndim=1)
+    if np.any(cb <= 0):
+        raise ValueError("every C_b must be > 0 (at C_b = 0 the boundary is the point C_W = 1, K* = 0)")
+    C_W_max = _validate.nonnegative_float(C_W_max, "C_W_max")
+
+    def excess(C_W, C_b):
+        return float(theory.chi_perp(_tanh_fixed_point(C_W, C_b), act, C_W)) - 1.0
+
+    cws, ks, chis = [], [], []
+    for b in cb:
+        if not (excess(1.0, b) < 0 < excess(C_W_max, b)):
+            raise ValueError(f"no boundary point with 1 <= C_W <= {C_W_max} for C_b = {b}; raise C_W_max")
+        cw = _bracketed_root(lambda c: excess(c, b), 1.0, C_W_max)
+        K = _tanh_fixed_point(cw, b)
+        cws.append(cw)
+        ks.append(K)
+        chis.append(float(theory.chi_parallel(K, act, cw)))
+    return Boundary(act, cb, np.array(cws), np.array(ks), np.array(chis))
