@@ -60,6 +60,13 @@ def test_kurtosis_vs_ratio_plots_measurements_exact_and_leading():
         assert np.allclose(ex.get_ydata(), 3 * ((1 + 5 / n) ** (s.layer[m] - 1) - 1))
     lead = _line(ax_r, "leading order")
     assert np.allclose(lead.get_ydata(), 15 * lead.get_xdata())
+    # the limit n → ∞ at fixed r of the exact formula, 3(e^{5r} − 1), lies above every width's curve
+    lim = _line(ax_r, "n → ∞")
+    assert np.allclose(lim.get_ydata(), 3 * np.expm1(5 * lim.get_xdata()))
+    for n in (8, 16):
+        ex = _line(ax_r, f"_theory n = {n}")
+        assert np.all(ex.get_ydata() <= 3 * np.expm1(5 * ex.get_xdata()) + 1e-12)
+    assert not [l for l in ax_t.get_lines() if l.get_label() == "n → ∞"]  # tanh: no exact formula
     # tanh: no exact formula, so the solid line is the leading-order recursion
     t = sweeps[1]
     assert np.allclose(_line(ax_t, "_theory n = 16").get_ydata(), t.recursion)
@@ -109,6 +116,10 @@ def test_phase_diagram_colours_log_chi_and_marks_recipes():
     assert np.allclose(np.asarray(mesh.get_array()).reshape(g.chi_perp.shape), np.log(g.chi_perp))
     mark = _line(ax, "PyTorch tanh gain 5/3")
     assert mark.get_xdata()[0] == pytest.approx(25 / 9)
+    # the χ⊥ = 1 line is named the order-to-chaos boundary in the legend, never "critical"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("order-to-chaos boundary") for t in labels)
+    assert not any("critical" in t for t in labels)
 
 
 def test_gauss_hermite_error_floors_zero_errors():

@@ -82,7 +82,10 @@ def kurtosis_vs_ratio(sweeps):
     Markers with error bars (±2 standard errors) are the measurements, one colour per width
     (labels ``n = <width>``). Solid lines of the same colour: the exact formula
     3((1 + ν/n)^(ℓ−1) − 1) where it exists, else the leading-order recursion at finite depth
-    (tanh). Black dashed: the leading order 3ν(ℓ − 1)/n (label ``leading order``).
+    (tanh). Black dashed: the leading order 3ν(ℓ − 1)/n (label ``leading order``). Where the
+    exact formula exists, a grey dotted line shows its limit at fixed r = (ℓ − 1)/n as
+    n → ∞, 3(e^(νr) − 1) (label ``n → ∞``): the widths' curves approach it from below, so
+    the gap between them is what "one variable, (ℓ − 1)/n" leaves out.
     ``sweeps`` is a list of :class:`initlab.finite_width.KurtosisSweep`.
     """
     sweeps = list(sweeps)
@@ -97,6 +100,8 @@ def kurtosis_vs_ratio(sweeps):
                     label=f"_theory n = {n}")
         r = np.linspace(0.0, s.ratio.max(), 50)
         ax.plot(r, 3 * theory.nu(s.activation) * r, "--", color="black", lw=1.2, label="leading order")
+        if exact_known:
+            ax.plot(r, 3 * np.expm1(theory.nu(s.activation) * r), ":", color=_OI["grey"], lw=1.5, label="n → ∞")
         title = _TITLES.get(s.activation, s.activation)
         label_axes(ax, r"$(\ell-1)/n$", "excess kurtosis of $z^{(\\ell)}$", title)
         ax.set_xlim(left=-0.01)
@@ -199,7 +204,9 @@ def phase_diagram(grid, recipes=None):
     """The ordered (χ_⊥ < 1) and chaotic (χ_⊥ > 1) phases over (C_W, C_b).
 
     Colour: ln χ_⊥ at the fixed point (purple ordered, orange chaotic); black line: the
-    critical line χ_⊥ = 1. ``recipes`` maps a label to a point (C_W, C_b), drawn as a
+    order-to-chaos boundary χ_⊥ = 1 (label ``order-to-chaos boundary``). It is not a line of
+    critical points: off C_b = 0, χ_∥ < 1 on it, and only its end (C_W, C_b) = (1, 0) has
+    χ_∥ = χ_⊥ = 1 (for tanh). ``recipes`` maps a label to a point (C_W, C_b), drawn as a
     marker with its label. ``grid`` is a :class:`initlab.finite_width.PhaseGrid`.
     """
     fig, ax = figure(1, 1, width=6.4, height=4.4)
@@ -208,14 +215,14 @@ def phase_diagram(grid, recipes=None):
     mesh = ax.pcolormesh(grid.C_W, grid.C_b, lc, cmap="PuOr_r", vmin=-vmax, vmax=vmax, shading="nearest")
     fig.colorbar(mesh, ax=ax, label=r"ln $\chi_\perp$ at the fixed point")
     ax.contour(grid.C_W, grid.C_b, lc, levels=[0.0], colors="black", linewidths=1.5)
+    ax.plot([], [], color="black", lw=1.5, label=r"order-to-chaos boundary ($\chi_\perp = 1$)")
     ax.text(0.05, 0.9, "ordered\n" + r"($\chi_\perp < 1$)", transform=ax.transAxes, fontsize=10)
     ax.text(0.72, 0.12, "chaotic\n" + r"($\chi_\perp > 1$)", transform=ax.transAxes, fontsize=10)
     for i, (name, (cw, cb)) in enumerate((recipes or {}).items()):
         ax.plot([cw], [cb], _MARKERS[i % len(_MARKERS)], ms=8, color="white", mec="black", label=name)
     ax.grid(False)
     label_axes(ax, r"$C_W$ (weight variance × fan-in)", r"$C_b$ (bias variance)", f"{grid.activation}: phase diagram")
-    if recipes:
-        ax.legend(loc="upper right", fontsize=8, frameon=True)
+    ax.legend(loc="upper right", fontsize=8, frameon=True)
     plt.close(fig)  # the cell displays the returned figure once
     return fig
 
