@@ -135,21 +135,23 @@ def _fake_comparison():
 
     nan = np.nan
     steps = np.array([0, 10, 20])
-    # schemes: zeros (flat), he (improving), unit (diverged in every seed)
-    acc = np.zeros((3, 3, 2))
+    # schemes: zeros (flat), he (improving), unit (diverged in every seed); rates 0.03 and 0.1;
+    # the curves of both rates differ so that a test can tell which one is drawn.
+    acc = np.zeros((3, 3, 2, 2))
     acc[:, 0] = 0.1
-    acc[:, 1] = [[0.1, 0.2], [0.5, 0.7], [0.9, 0.94]]
+    acc[:, 1, 1] = [[0.1, 0.2], [0.5, 0.7], [0.9, 0.94]]
+    acc[:, 1, 0] = [[0.1, 0.2], [0.3, 0.4], [0.6, 0.8]]
     acc[:, 2] = nan
-    loss = np.ones((3, 3, 2))
-    loss[:, 1] = [[2.3, 2.3], [1.0, 0.8], [0.3, 0.2]]
+    loss = np.ones((3, 3, 2, 2))
+    loss[:, 1, 1] = [[2.3, 2.3], [1.0, 0.8], [0.3, 0.2]]
+    loss[:, 1, 0] = [[2.3, 2.3], [1.5, 1.3], [0.7, 0.5]]
     loss[:, 2] = nan
     g0 = np.ones((3, 2, 4))
     g0[0] = 0.0
     g0[1] = [[1, 2, 4, 8], [4, 8, 16, 32]]
-    sweep = np.array([[[0.1], [0.1]], [[0.8], [0.9]], [[nan], [nan]]])
-    return Comparison("relu", ("zeros", "he_normal", "unit_normal"), 0.1, steps, loss, loss, acc, g0,
-                      np.array([[False] * 2, [False] * 2, [True] * 2]), np.array([0.03, 0.1]), sweep,
-                      np.isnan(sweep))
+    test = acc[-1] - 0.01
+    return Comparison("relu", ("zeros", "he_normal", "unit_normal"), np.array([0.03, 0.1]), steps, loss, loss,
+                      acc, test, g0, np.isnan(acc[-1]))
 
 
 def test_training_curves_plot_seed_means():
@@ -157,11 +159,16 @@ def test_training_curves_plot_seed_means():
     fig = practice.training_curves([c])
     loss_ax, acc_ax = fig.axes[:2]
     assert len(acc_ax.lines) == 2  # the all-diverged scheme has no line
-    np.testing.assert_allclose(acc_ax.lines[1].get_ydata(), [0.15, 0.6, 0.92])
+    np.testing.assert_allclose(acc_ax.lines[1].get_ydata(), [0.15, 0.6, 0.92])  # η = 0.1 by default
     np.testing.assert_allclose(loss_ax.lines[1].get_ydata(), [2.3, 0.9, 0.25])
     np.testing.assert_array_equal(acc_ax.lines[1].get_xdata(), [0, 10, 20])
     assert loss_ax.get_yscale() == "log"
-    assert acc_ax.get_xlabel() == "step" and acc_ax.get_ylabel() == "test accuracy"
+    assert acc_ax.get_xlabel() == "step" and acc_ax.get_ylabel() == "validation accuracy"
+    assert loss_ax.get_title() == "relu, η = 0.1"
+    other = practice.training_curves([c], lr=0.03)
+    np.testing.assert_allclose(other.axes[1].lines[1].get_ydata(), [0.15, 0.35, 0.7])
+    with pytest.raises(ValueError, match="not in the comparison"):
+        practice.training_curves([c], lr=0.3)
 
 
 def test_gradient_norms_geometric_mean_and_zero_skipped():
@@ -172,13 +179,22 @@ def test_gradient_norms_geometric_mean_and_zero_skipped():
     np.testing.assert_allclose(ax.lines[1].get_ydata(), 1.0)  # unit_normal: all ones
 
 
-def test_lr_sweep_plots_means():
-    fig = practice.lr_sweep([_fake_comparison()])
+def test_lr_sweep_plots_validation_means_spread_and_choice():
+    c = _fake_comparison()
+    fig = practice.lr_sweep([c])
     ax = fig.axes[0]
-    assert ax.get_xscale() == "log"
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.8, 0.9])
+    assert ax.get_xscale() == "log" and ax.get_ylabel() == "final validation accuracy"
+    assert len(ax.lines) == 2  # unit_normal diverged everywhere: no line
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.7, 0.92])
+    # shifted by 1.05**offset around each rate (3 schemes: offsets -1, 0, 1; He is the middle one)
     np.testing.assert_allclose(ax.lines[1].get_xdata(), [0.03, 0.1])
-    assert len(ax.lines) == 2
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), np.array([0.03, 0.1]) / 1.05)
+    # the spread: one vertical bar per rate from the smallest to the largest seed
+    bars = ax.collections[2].get_segments()  # zeros: bars, ring; He: bars, ring
+    np.testing.assert_allclose([seg[:, 1] for seg in bars], [[0.6, 0.8], [0.9, 0.94]])
+    # the chosen rate (the best mean validation accuracy, η = 0.1) carries the ring
+    assert c.chosen_lr()["he_normal"] == 0.1
+    np.testing.assert_allclose(ax.collections[3].get_offsets(), [[0.1, 0.92]])
 
 
 def test_chapter8_plots_reject_bad_input():

@@ -1,28 +1,41 @@
 """The training experiment of chapter 8: several schemes, several seeds, several learning rates.
 
 :func:`compare_schemes` trains the same deep MLP on the digits with every scheme of a list,
-``n_seeds`` times each, plus a small learning-rate sweep, all as *one* stacked ensemble
-(:meth:`initlab.mlp.MLP.stack`), so that every network sees the same minibatches and the
-whole experiment costs one training run. It returns a :class:`Comparison` that holds the
-curves, the step-0 gradient norms and the sweep, and that summarizes them
-(:meth:`Comparison.final_accuracy`, :meth:`Comparison.table`).
+``n_seeds`` networks each, at every learning rate of a small sweep, all as *one* stacked
+ensemble (:meth:`initlab.mlp.MLP.stack`), so that the whole experiment costs one training
+run. The design is that of a fair comparison:
+
+- **the same seeds at every rate**: seed *k* of a scheme starts from the same initial
+  weights at every learning rate, so a change along the sweep comes from the rate alone;
+- **the same minibatches for every network**, drawn from their own stream of the seed (not
+  from the stream that draws the weights), so that two calls with the same integer ``rng``
+  but different activations see the same minibatches and start from the same weights;
+- **the rate is chosen on a validation set** (:func:`initlab.data.load_digits` with
+  ``validation_fraction > 0``), scheme by scheme; the test set is used once, after
+  training, to report the accuracy at the chosen rate.
+
+It returns a :class:`Comparison` that holds the curves, the step-0 gradient norms and the
+final accuracies, and that summarizes them (:meth:`Comparison.chosen_lr`,
+:meth:`Comparison.selected`, :meth:`Comparison.table`).
 
 Example
 -------
 >>> from initlab.data import load_digits
 >>> from initlab.experiment import compare_schemes
->>> c = compare_schemes(load_digits(rng=0), "tanh", ["zeros", "glorot_uniform"], hidden=(16, 16),
-...                     n_seeds=2, lr=0.1, sweep_lrs=(0.3,), sweep_seeds=1, steps=20,
-...                     eval_every=10, rng=0)
->>> c.test_accuracy.shape      # (evaluations, schemes, seeds)
-(3, 2, 2)
->>> c.sweep_accuracy.shape     # (schemes, learning rates, sweep seeds)
-(2, 2, 1)
+>>> d = load_digits(rng=0, validation_fraction=0.2)
+>>> c = compare_schemes(d, "tanh", ["zeros", "glorot_uniform"], hidden=(16, 16), n_seeds=2,
+...                     lrs=(0.1, 0.3), steps=20, eval_every=10, rng=0)
+>>> c.val_accuracy.shape       # (evaluations, schemes, learning rates, seeds)
+(3, 2, 2, 2)
+>>> c.test_accuracy.shape      # (schemes, learning rates, seeds), after training
+(2, 2, 2)
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -34,6 +47,17 @@ from .schemes import SCHEMES
 #: The schemes chapter 8 compares, in the order of the book.
 CHAPTER_SCHEMES = ("zeros", "small_normal", "unit_normal", "fan_in_uniform", "glorot_uniform", "he_normal")
 
+#: Schemes that draw nothing: every seed gives the same network (trained once per rate).
+DETERMINISTIC_SCHEMES = ("zeros",)
+
+
+def _mean_sd(a) -> tuple[float, float]:
+    ok = np.asarray(a, float)
+    ok = ok[np.isfinite(ok)]
+    mean = float(ok.mean()) if ok.size else float("nan")
+    sd = float(ok.std(ddof=1)) if ok.size > 1 else float("nan")
+    return mean, sd
+
 
 @dataclass
 class Comparison:
@@ -43,77 +67,121 @@ class Comparison:
     ----------
     activation : the hidden layers' activation
     schemes : the schemes, in order
-    lr : the main learning rate
+    lrs : ``(n_lrs,)`` the learning rates of the sweep, increasing
     steps : ``(n_evals,)`` step numbers of the evaluations
-    train_loss, test_loss, test_accuracy : ``(n_evals, n_schemes, n_seeds)`` at the main rate
-        (``nan`` after a network diverged)
+    train_loss, val_loss, val_accuracy : ``(n_evals, n_schemes, n_lrs, n_seeds)`` on the
+        training and validation sets during training (``nan`` after a network diverged)
+    test_accuracy : ``(n_schemes, n_lrs, n_seeds)`` on the test set, once, after training
+        (``nan`` if diverged)
     grad_norms_step0 : ``(n_schemes, n_seeds, L)`` Frobenius norm of ∂loss/∂W^(ℓ) at step 0
-    diverged : ``(n_schemes, n_seeds)`` at the main rate
-    sweep_lrs : ``(n_lrs,)`` all learning rates of the sweep, increasing (the main one included)
-    sweep_accuracy : ``(n_schemes, n_lrs, sweep_seeds)`` final test accuracy (``nan`` if diverged)
-    sweep_diverged : ``(n_schemes, n_lrs, sweep_seeds)``
+        (the same at every rate: the same weights see the same first minibatch)
+    diverged : ``(n_schemes, n_lrs, n_seeds)``
     """
 
     activation: str
     schemes: tuple
-    lr: float
+    lrs: np.ndarray
     steps: np.ndarray
     train_loss: np.ndarray
-    test_loss: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
     test_accuracy: np.ndarray
     grad_norms_step0: np.ndarray
     diverged: np.ndarray
-    sweep_lrs: np.ndarray
-    sweep_accuracy: np.ndarray
-    sweep_diverged: np.ndarray
 
-    def final_accuracy(self) -> dict[str, tuple[float, float, int]]:
-        """Final test accuracy per scheme at the main rate: (mean, std, number diverged).
+    @property
+    def n_seeds(self) -> int:
+        return int(self.test_accuracy.shape[2])
 
-        Mean and standard deviation (``ddof=1``) are over the seeds that did not diverge;
-        both are ``nan`` if every seed diverged.
-        """
+    def _scheme(self, scheme: str) -> int:
+        if scheme not in self.schemes:
+            raise ValueError(f"scheme {scheme!r} is not in this comparison; it has {list(self.schemes)}")
+        return self.schemes.index(scheme)
+
+    def _lr(self, lr: float) -> int:
+        hits = np.flatnonzero(np.isclose(self.lrs, lr, rtol=1e-12, atol=0))
+        if hits.size != 1:
+            raise ValueError(f"learning rate {lr!r} is not in this comparison; it has {self.lrs.tolist()}")
+        return int(hits[0])
+
+    def final_val_accuracy(self) -> np.ndarray:
+        """``(n_schemes, n_lrs, n_seeds)``: validation accuracy after the last step (nan if diverged)."""
+        return self.val_accuracy[-1]
+
+    def selection_score(self) -> np.ndarray:
+        """``(n_schemes, n_lrs)``: the mean final validation accuracy over seeds, a diverged
+        network counting as 0 (a rate at which networks diverge is a bad rate)."""
+        return np.nan_to_num(self.final_val_accuracy(), nan=0.0).mean(axis=2)
+
+    def chosen_lr(self) -> dict[str, float]:
+        """Per scheme, the rate with the highest :meth:`selection_score` (validation only;
+        the smaller rate on a tie)."""
+        score = self.selection_score()
+        return {s: float(self.lrs[int(np.argmax(score[i]))]) for i, s in enumerate(self.schemes)}
+
+    def seeds(self, scheme: str, lr: float | None = None, split: str = "test") -> np.ndarray:
+        """``(n_seeds,)`` final accuracies of one scheme at one rate (default: its chosen rate)
+        on the ``"test"`` or ``"val"`` set (nan where diverged)."""
+        i = self._scheme(scheme)
+        j = self._lr(self.chosen_lr()[scheme] if lr is None else lr)
+        if split == "test":
+            return self.test_accuracy[i, j].copy()
+        if split == "val":
+            return self.final_val_accuracy()[i, j].copy()
+        raise ValueError(f"split must be 'test' or 'val'; got {split!r}")
+
+    def selected(self) -> dict[str, tuple[float, float, float, int]]:
+        """Per scheme at its chosen rate: (rate, mean test accuracy, its std over seeds, number
+        diverged). Mean and std (``ddof=1``) are over the seeds that did not diverge (nan if none)."""
         out = {}
-        for i, s in enumerate(self.schemes):
-            acc = self.test_accuracy[-1, i]
-            ok = acc[np.isfinite(acc)]
-            mean = float(ok.mean()) if ok.size else float("nan")
-            std = float(ok.std(ddof=1)) if ok.size > 1 else float("nan")
-            out[s] = (mean, std, int(self.diverged[i].sum()))
+        for s, lr in self.chosen_lr().items():
+            m, sd = _mean_sd(self.seeds(s, lr))
+            out[s] = (lr, m, sd, int(self.diverged[self._scheme(s), self._lr(lr)].sum()))
         return out
 
     def table(self) -> str:
-        """A printable table: scheme, final test accuracy mean ± std over seeds, diverged runs."""
-        n = self.test_accuracy.shape[2]
-        lines = [f"{self.activation}, learning rate {self.lr:g}, {n} seeds, {int(self.steps[-1])} steps",
-                 f"{'scheme':16s} {'test accuracy':>17s}  diverged"]
-        for s, (m, sd, nd) in self.final_accuracy().items():
+        """A printable table: per scheme its chosen rate, the validation accuracy there and the
+        test accuracy there (mean ± std over seeds), and the diverged runs."""
+        n = self.n_seeds
+        lines = [f"{self.activation}: rate chosen on validation, {n} seeds, {int(self.steps[-1])} steps",
+                 f"{'scheme':16s} {'η':>5s} {'validation':>15s} {'test':>15s}  diverged"]
+        for s, (lr, m, sd, nd) in self.selected().items():
+            vm, vsd = _mean_sd(self.seeds(s, lr, "val"))
+            val = "—" if np.isnan(vm) else f"{vm:.3f} ± {vsd:.3f}"
             acc = "—" if np.isnan(m) else f"{m:.3f} ± {sd:.3f}"
-            lines.append(f"{s:16s} {acc:>17s}  {nd}/{n}")
+            lines.append(f"{s:16s} {lr:>5g} {val:>15s} {acc:>15s}  {nd}/{n}")
         return "\n".join(lines)
 
     def sweep_table(self) -> str:
-        """A printable table of the sweep: mean final test accuracy per scheme and rate."""
-        head = f"{'scheme':16s}" + "".join(f"{'η = ' + format(lr, 'g'):>11s}" for lr in self.sweep_lrs)
-        lines = [f"{self.activation}: mean final test accuracy ({self.sweep_accuracy.shape[2]} seeds; "
-                 "'div' = all diverged)", head]
+        """A printable table of the sweep: final validation accuracy, mean ± std over seeds, per
+        scheme and rate; ``*`` marks the chosen rate, 'div' a rate where every seed diverged
+        and ``(k div)`` one where k seeds did."""
+        chosen = self.chosen_lr()
+        head = f"{'scheme':16s}" + "".join(f"{'η = ' + format(lr, 'g'):>19s}" for lr in self.lrs)
+        lines = [f"{self.activation}: final validation accuracy, mean ± std over {self.n_seeds} seeds "
+                 "(* = chosen rate)", head]
+        acc = self.final_val_accuracy()
         for i, s in enumerate(self.schemes):
             cells = []
-            for j in range(self.sweep_lrs.size):
-                acc = self.sweep_accuracy[i, j]
-                ok = acc[np.isfinite(acc)]
-                cells.append(f"{ok.mean():>11.3f}" if ok.size else f"{'div':>11s}")
+            for j, lr in enumerate(self.lrs):
+                m, sd = _mean_sd(acc[i, j])
+                nd = int(self.diverged[i, j].sum())
+                mark = "*" if lr == chosen[s] else " "
+                if np.isnan(m):
+                    text = "div"
+                else:
+                    text = f"{m:.3f} ± {sd:.3f}" + (f" ({nd} div)" if nd else "")
+                cells.append(f"{text + mark:>19s}")
             lines.append(f"{s:16s}" + "".join(cells))
         return "\n".join(lines)
 
-    def best_per_scheme(self) -> dict[str, float]:
-        """The best mean final test accuracy each scheme reaches over the sweep's rates (nan if none)."""
-        out = {}
-        for i, s in enumerate(self.schemes):
-            means = [np.nanmean(a) if np.isfinite(a).any() else -np.inf for a in self.sweep_accuracy[i]]
-            best = max(means)
-            out[s] = float(best) if np.isfinite(best) else float("nan")
-        return out
+
+def _seed(rng) -> int:
+    """One integer seed from ``rng`` (an int is used as it is; a Generator gives one draw)."""
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        _validate.generator(rng)  # validates: non-negative
+        return int(rng)
+    return int(_validate.generator(rng).integers(2**63))
 
 
 def compare_schemes(
@@ -122,35 +190,34 @@ def compare_schemes(
     schemes=CHAPTER_SCHEMES,
     *,
     hidden=(64,) * 8,
-    n_seeds: int = 5,
-    lr: float = 0.1,
-    sweep_lrs=(0.03, 0.3),
-    sweep_seeds: int = 2,
+    n_seeds: int = 4,
+    lrs=(0.03, 0.1, 0.3),
     steps: int = 150,
     batch_size: int = 32,
-    eval_every: int = 30,
+    eval_every: int = 50,
     rng=0,
     dtype: str = "float32",
 ) -> Comparison:
-    """Train one stacked ensemble: every scheme × seed at ``lr``, plus a learning-rate sweep.
+    """Train one stacked ensemble: every scheme × learning rate × seed.
 
     Parameters
     ----------
-    data : the digits (:func:`initlab.data.load_digits`) or any object with
-        ``x_train, y_train, x_test, y_test``
+    data : the digits with a validation set (``load_digits(validation_fraction=...)``) or any
+        object with ``x_train, y_train, x_val, y_val, x_test, y_test``
     activation : the hidden layers' activation
     schemes : initialization schemes (names of :data:`initlab.SCHEMES`)
     hidden : widths of the hidden layers (default: 8 layers of 64 units)
-    n_seeds : networks per scheme at the main learning rate
-    lr : the main learning rate
-    sweep_lrs : further learning rates, each with ``sweep_seeds`` networks per scheme
-        (the sweep reuses the first ``sweep_seeds`` networks of the main rate)
-    steps, batch_size, eval_every : passed to :func:`initlab.mlp.train`
-    rng : seed or Generator; draws the weights and the minibatch order
+    n_seeds : networks per scheme and rate; seed *k* starts from the same weights at every rate
+        (a scheme of :data:`DETERMINISTIC_SCHEMES` is trained once per rate and its result
+        repeated for every seed: its seeds are the same network)
+    lrs : the learning rates of the sweep (distinct, > 0)
+    steps, batch_size, eval_every : passed to :func:`initlab.mlp.train` (the evaluations
+        during training use the training and validation sets, never the test set)
+    rng : int seed (or a Generator, from which one seed is drawn). The seed is split into
+        two independent streams, one for the initial weights and one for the minibatch
+        order, so the same int seed gives the same weights (per scheme) and the same
+        minibatches whatever the activation.
     dtype : ``"float32"`` (default, faster) or ``"float64"``
-
-    All networks are independent draws; they share the minibatch order, so differences
-    between them come from the initialization and the learning rate only.
     """
     act = _validate.choice(activation, ACTIVATIONS, "activation")
     schemes = tuple(_validate.choice(s, SCHEMES, "scheme") for s in schemes)
@@ -158,66 +225,67 @@ def compare_schemes(
         raise ValueError("schemes must name at least one scheme")
     hidden = [_validate.positive_int(h, "every hidden width") for h in hidden]
     n_seeds = _validate.positive_int(n_seeds, "n_seeds")
-    sweep_seeds = _validate.positive_int(sweep_seeds, "sweep_seeds")
-    if sweep_seeds > n_seeds:
-        raise ValueError(f"sweep_seeds must be at most n_seeds ({n_seeds}); got {sweep_seeds}")
-    lr = _validate.finite_float(lr, "lr")
-    extra = [_validate.finite_float(x, "every sweep learning rate") for x in sweep_lrs]
-    if lr <= 0 or any(x <= 0 for x in extra):
-        raise ValueError(f"learning rates must be > 0; got lr={lr}, sweep_lrs={list(sweep_lrs)}")
-    if lr in extra or len(set(extra)) != len(extra):
-        raise ValueError(f"sweep_lrs must be distinct and differ from lr={lr}; got {list(sweep_lrs)}")
-    gen = _validate.generator(rng)
+    rates = [_validate.finite_float(x, "every learning rate") for x in lrs]
+    if not rates or any(x <= 0 for x in rates):
+        raise ValueError(f"lrs must be one or more learning rates > 0; got {list(lrs)}")
+    if len(set(rates)) != len(rates):
+        raise ValueError(f"lrs must be distinct; got {list(lrs)}")
+    rates = np.array(sorted(rates))
+    missing = [k for k in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
+               if getattr(data, k, None) is None]
+    if missing:
+        raise ValueError(f"data needs a validation set (e.g. load_digits(validation_fraction=0.2)); missing {missing}")
+    weight_seq, batch_seq = np.random.SeedSequence(_seed(rng)).spawn(2)
+    weight_gen = np.random.default_rng(weight_seq)
     data_x = np.asarray(data.x_train)
     n_classes = int(getattr(data, "n_classes", int(np.max(data.y_train)) + 1))
     widths = [data_x.shape[1], *hidden, n_classes]
 
-    per_scheme = n_seeds + sweep_seeds * len(extra)
-    nets, rates = [], []
+    k, r = len(schemes), rates.size
+    nets, lr_all, columns = [], [], []
     for s in schemes:
-        nets.append(MLP.init(widths, activation=act, scheme=s, n_nets=per_scheme, rng=gen, dtype=dtype))
-        rates.append(np.r_[np.full(n_seeds, lr), np.repeat(extra, sweep_seeds)])
+        # A deterministic scheme (zeros) draws nothing: all its seeds are the same network,
+        # and with the same minibatches they train identically, so one network per rate
+        # stands for all of them.
+        m = 1 if s in DETERMINISTIC_SCHEMES else n_seeds
+        drawn = MLP.init(widths, activation=act, scheme=s, n_nets=m, rng=weight_gen, dtype=dtype)
+        for rate in rates:  # the same m networks at every rate (stack copies them)
+            start = sum(n.n_nets for n in nets)
+            nets.append(drawn)
+            lr_all.append(np.full(m, rate))
+            columns.append(start + (np.arange(n_seeds) if m > 1 else np.zeros(n_seeds, dtype=int)))
     net = MLP.stack(nets)
-    res = train(net, data, steps=steps, lr=np.concatenate(rates), batch_size=batch_size,
-                eval_every=eval_every, rng=gen)
+    cols = np.concatenate(columns)  # order: scheme, rate, seed
+    # Train with the validation set in the place of train()'s "test" set: the test set is
+    # not looked at during training.
+    fit = SimpleNamespace(x_train=data.x_train, y_train=data.y_train, x_test=data.x_val, y_test=data.y_val)
+    res = train(net, fit, steps=steps, lr=np.concatenate(lr_all), batch_size=batch_size,
+                eval_every=eval_every, rng=np.random.default_rng(batch_seq))
 
-    k = len(schemes)
-    main = np.zeros(per_scheme, dtype=bool)
-    main[:n_seeds] = True
+    def split(a):  # (..., networks trained) -> (..., k, r, n_seeds)
+        a = a[..., cols]
+        return a.reshape(*a.shape[:-1], k, r, n_seeds)
 
-    def split(a):  # (..., k * per_scheme) -> (..., k, per_scheme)
-        return a.reshape(*a.shape[:-1], k, per_scheme)
-
-    acc, tr_loss, te_loss = split(res.test_accuracy), split(res.train_loss), split(res.test_loss)
     div = split(res.diverged)
-    g0 = res.grad_norms_step0.reshape(k, per_scheme, -1)
-
-    all_lrs = np.array(sorted([lr, *extra]))
-    sweep_acc = np.empty((k, all_lrs.size, sweep_seeds))
-    sweep_div = np.empty((k, all_lrs.size, sweep_seeds), dtype=bool)
-    for j, rate in enumerate(all_lrs):
-        if rate == lr:
-            cols = np.arange(sweep_seeds)
-        else:
-            start = n_seeds + extra.index(rate) * sweep_seeds
-            cols = np.arange(start, start + sweep_seeds)
-        sweep_acc[:, j] = acc[-1][:, cols]
-        sweep_div[:, j] = div[:, cols]
+    with np.errstate(all="ignore"):
+        test = res.net.accuracy(data.x_test, data.y_test)
+    bad = res.diverged | ~np.isfinite(res.test_loss[-1])
+    test = split(np.where(bad, np.nan, test))
+    g0 = split(res.grad_norms_step0.T)[:, :, 0]  # (L, k, seeds), from the first rate
+    g0 = np.moveaxis(g0, 0, -1)  # (k, seeds, L)
 
     return Comparison(
         activation=act,
         schemes=schemes,
-        lr=lr,
+        lrs=rates,
         steps=res.steps,
-        train_loss=tr_loss[..., main],
-        test_loss=te_loss[..., main],
-        test_accuracy=acc[..., main],
-        grad_norms_step0=g0[:, main],
-        diverged=div[:, main],
-        sweep_lrs=all_lrs,
-        sweep_accuracy=sweep_acc,
-        sweep_diverged=sweep_div,
+        train_loss=split(res.train_loss),
+        val_loss=split(res.test_loss),
+        val_accuracy=split(res.test_accuracy),
+        test_accuracy=test,
+        grad_norms_step0=g0,
+        diverged=div,
     )
 
 
-__all__ = ["CHAPTER_SCHEMES", "Comparison", "compare_schemes"]
+__all__ = ["CHAPTER_SCHEMES", "DETERMINISTIC_SCHEMES", "Comparison", "compare_schemes"]

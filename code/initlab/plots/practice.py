@@ -7,7 +7,8 @@ Chapter 6 (range versus fan-in): :func:`draw_histograms`, :func:`range_vs_fan_in
 :func:`range_log`. Chapter 7 (frameworks): :func:`truncated_normal_density`,
 :func:`truncation_depth`, :func:`singular_value_spectra`. Chapter 8 (training),
 from :class:`initlab.experiment.Comparison` objects: :func:`training_curves`,
-:func:`gradient_norms_step0`, :func:`lr_sweep`.
+:func:`gradient_norms_step0`, :func:`lr_sweep` (:func:`training_curves` and :func:`lr_sweep`
+show validation accuracies: the test set is for the final report only).
 
 Example
 -------
@@ -305,28 +306,40 @@ def _comparisons(comparisons):
     return comparisons
 
 
-def training_curves(comparisons):
-    """Training loss and test accuracy against steps, one column per activation.
+def _rate_index(c, lr) -> int:
+    if lr is None:  # the rate of the chapter's curves: 0.1 if swept, else the middle one
+        hits = np.flatnonzero(np.isclose(c.lrs, 0.1))
+        return int(hits[0]) if hits.size else c.lrs.size // 2
+    hits = np.flatnonzero(np.isclose(c.lrs, lr))
+    if hits.size != 1:
+        raise ValueError(f"learning rate {lr!r} is not in the comparison ({c.activation}: {c.lrs.tolist()})")
+    return int(hits[0])
+
+
+def training_curves(comparisons, lr=None):
+    """Training loss and validation accuracy against steps at one rate, one column per activation.
 
     Parameters
     ----------
     comparisons : list of :class:`initlab.experiment.Comparison` (e.g. tanh and ReLU)
+    lr : the learning rate whose runs are drawn (default 0.1, or the middle rate of the sweep)
 
-    Top row: training loss; bottom row: test accuracy. For every scheme, one line (the mean
-    over the seeds that did not diverge, in the order of ``schemes``) and a band from the
-    smallest to the largest seed. Schemes whose every seed diverged have no line. One
-    legend for the figure, below the panels.
+    Top row: training loss; bottom row: validation accuracy (the test set is not looked at
+    during training). For every scheme, one line (the mean over the seeds that did not
+    diverge, in the order of ``schemes``) and a band from the smallest to the largest seed.
+    Schemes whose every seed diverged have no line. One legend for the figure, below the panels.
     """
     comparisons = _comparisons(comparisons)
     fig, axes = figure(2, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=6.2, sharex=True,
                        layout="constrained")
     axes = np.asarray(axes).reshape(2, len(comparisons))
     for col, c in enumerate(comparisons):
-        for row, (values, ylabel) in enumerate(((c.train_loss, "training loss"), (c.test_accuracy, "test accuracy"))):
+        j = _rate_index(c, lr)
+        for row, (values, ylabel) in enumerate(((c.train_loss, "training loss"), (c.val_accuracy, "validation accuracy"))):
             ax = axes[row, col]
             for i, s in enumerate(c.schemes):
-                v = values[:, i, :]
-                if np.all(c.diverged[i]) or not np.isfinite(v).any():
+                v = values[:, i, j, :]
+                if np.all(c.diverged[i, j]) or not np.isfinite(v).any():
                     continue
                 with warnings.catch_warnings():  # all-nan rows (diverged seeds) give nan, no warning
                     warnings.simplefilter("ignore", RuntimeWarning)
@@ -337,7 +350,7 @@ def training_curves(comparisons):
             if row == 0:
                 ax.set_yscale("log")
             label_axes(ax, "step" if row == 1 else "", ylabel + (" (log scale)" if row == 0 else ""),
-                       f"{c.activation}, η = {c.lr:g}" if row == 0 else None)
+                       f"{c.activation}, η = {c.lrs[j]:g}" if row == 0 else None)
     _legend_below(fig, axes[1, -1])
     return _done(fig)
 
@@ -369,28 +382,44 @@ def gradient_norms_step0(comparisons):
 
 
 def lr_sweep(comparisons):
-    """Final test accuracy against the learning rate, one panel per activation, log x axis.
+    """Final validation accuracy against the learning rate, one panel per activation, log x axis.
 
-    For every scheme with at least one network that did not diverge at some rate, one line
-    of the mean final test accuracy over the sweep's seeds (``nan`` where all diverged).
+    For every scheme with at least one network that did not diverge at some rate: one line
+    (``ax.lines``, in the order of ``schemes``) through the mean final validation accuracy
+    over the seeds that did not diverge (``nan`` where all diverged), a vertical bar from the
+    smallest to the largest seed, and an open ring (a scatter) on the rate chosen for that
+    scheme (:meth:`~initlab.experiment.Comparison.chosen_lr`). The schemes are shifted
+    slightly left and right of each rate (by a factor ``1.05**offset``) so that their bars
+    do not hide each other.
     """
     comparisons = _comparisons(comparisons)
     fig, axes = figure(1, len(comparisons), width=3.6 * len(comparisons) + 0.6, height=4.0, sharey=True,
                        layout="constrained")
     axes = np.atleast_1d(axes)
     for ax, c in zip(axes, comparisons):
+        acc = c.final_val_accuracy()
+        chosen = c.chosen_lr()
+        k = len(c.schemes)
         for i, s in enumerate(c.schemes):
-            a = c.sweep_accuracy[i]
+            a = acc[i]
             if not np.isfinite(a).any():
                 continue
-            mean = np.array([np.nanmean(r) if np.isfinite(r).any() else np.nan for r in a])
-            ax.plot(c.sweep_lrs, mean, color=scheme_color(s), marker="o", ms=4,
-                    ls="--" if s in ("zeros", "constant") else "-", label=scheme_label(s))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean, lo, hi = np.nanmean(a, 1), np.nanmin(a, 1), np.nanmax(a, 1)
+            x = c.lrs * 1.05 ** (i - (k - 1) / 2)
+            color = scheme_color(s)
+            ax.plot(x, mean, color=color, marker="o", ms=4, ls="--" if s in ("zeros", "constant") else "-",
+                    label=scheme_label(s))
+            ax.vlines(x, lo, hi, color=color, lw=1.2)
+            j = int(np.flatnonzero(c.lrs == chosen[s])[0])
+            if np.isfinite(mean[j]):
+                ax.scatter([x[j]], [mean[j]], s=90, facecolors="none", edgecolors=color, linewidths=1.4, zorder=3)
         ax.set_xscale("log")
-        ax.set_xticks(c.sweep_lrs, [f"{x:g}" for x in c.sweep_lrs])
+        ax.set_xticks(c.lrs, [f"{x:g}" for x in c.lrs])
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(0, 1)
-        label_axes(ax, "learning rate η (log scale)", "final test accuracy", c.activation)
+        label_axes(ax, "learning rate η (log scale)", "final validation accuracy", c.activation)
     _legend_below(fig, axes[-1])
     return _done(fig)
 
