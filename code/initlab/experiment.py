@@ -1,15 +1,20 @@
 """The training experiment of chapter 8: several schemes, several seeds, several learning rates.
 
 :func:`compare_schemes` trains the same deep MLP on the digits with every scheme of a list,
-``n_seeds`` networks each, at every learning rate of a small sweep, all as *one* stacked
-ensemble (:meth:`initlab.mlp.MLP.stack`), so that the whole experiment costs one training
-run. The design is that of a fair comparison:
+``n_seeds`` networks each, at every learning rate of a small sweep; the networks of one seed
+train side by side as one stacked ensemble (:meth:`initlab.mlp.MLP.stack`), so that the
+whole experiment costs ``n_seeds`` training runs. The design is that of a fair comparison:
 
-- **the same seeds at every rate**: seed *k* of a scheme starts from the same initial
-  weights at every learning rate, so a change along the sweep comes from the rate alone;
-- **the same minibatches for every network**, drawn from their own stream of the seed (not
-  from the stream that draws the weights), so that two calls with the same integer ``rng``
-  but different activations see the same minibatches and start from the same weights;
+- **a seed is a full repetition**: seed *k* draws its own initial weights and its own
+  minibatch order, so the spread over seeds shows everything that chance changes;
+- **the same seed at every rate and for every scheme**: seed *k* of a scheme starts from
+  the same initial weights at every learning rate, and all networks of seed *k* (every
+  scheme, every rate) see the same minibatches, so a change along the sweep comes from the
+  rate alone and two schemes are compared on the same batches;
+- **the same seeds whatever the activation**: the weights and the minibatch orders are
+  drawn from separate streams of one integer seed, so two calls with the same int ``rng``
+  but different activations start from the same weights (the schemes do not depend on the
+  activation) and see the same minibatches;
 - **the rate is chosen on a validation set** (:func:`initlab.data.load_digits` with
   ``validation_fraction > 0``), scheme by scheme; the test set is used once, after
   training, to report the accuracy at the chosen rate.
@@ -46,9 +51,6 @@ from .schemes import SCHEMES
 
 #: The schemes chapter 8 compares, in the order of the book.
 CHAPTER_SCHEMES = ("zeros", "small_normal", "unit_normal", "fan_in_uniform", "glorot_uniform", "he_normal")
-
-#: Schemes that draw nothing: every seed gives the same network (trained once per rate).
-DETERMINISTIC_SCHEMES = ("zeros",)
 
 
 def _mean_sd(a) -> tuple[float, float]:
@@ -198,7 +200,7 @@ def compare_schemes(
     rng=0,
     dtype: str = "float32",
 ) -> Comparison:
-    """Train one stacked ensemble: every scheme × learning rate × seed.
+    """Train every scheme × learning rate × seed, one stacked ensemble per seed.
 
     Parameters
     ----------
@@ -208,13 +210,12 @@ def compare_schemes(
     schemes : initialization schemes (names of :data:`initlab.SCHEMES`)
     hidden : widths of the hidden layers (default: 8 layers of 64 units)
     n_seeds : networks per scheme and rate; seed *k* starts from the same weights at every rate
-        (a scheme of :data:`DETERMINISTIC_SCHEMES` is trained once per rate and its result
-        repeated for every seed: its seeds are the same network)
+        and sees its own minibatch order, shared by every scheme and rate
     lrs : the learning rates of the sweep (distinct, > 0)
     steps, batch_size, eval_every : passed to :func:`initlab.mlp.train` (the evaluations
         during training use the training and validation sets, never the test set)
     rng : int seed (or a Generator, from which one seed is drawn). The seed is split into
-        two independent streams, one for the initial weights and one for the minibatch
+        independent streams, one for the initial weights and one per seed for the minibatch
         order, so the same int seed gives the same weights (per scheme) and the same
         minibatches whatever the activation.
     dtype : ``"float32"`` (default, faster) or ``"float64"``
@@ -242,50 +243,45 @@ def compare_schemes(
     widths = [data_x.shape[1], *hidden, n_classes]
 
     k, r = len(schemes), rates.size
-    nets, lr_all, columns = [], [], []
-    for s in schemes:
-        # A deterministic scheme (zeros) draws nothing: all its seeds are the same network,
-        # and with the same minibatches they train identically, so one network per rate
-        # stands for all of them.
-        m = 1 if s in DETERMINISTIC_SCHEMES else n_seeds
-        drawn = MLP.init(widths, activation=act, scheme=s, n_nets=m, rng=weight_gen, dtype=dtype)
-        for rate in rates:  # the same m networks at every rate (stack copies them)
-            start = sum(n.n_nets for n in nets)
-            nets.append(drawn)
-            lr_all.append(np.full(m, rate))
-            columns.append(start + (np.arange(n_seeds) if m > 1 else np.zeros(n_seeds, dtype=int)))
-    net = MLP.stack(nets)
-    cols = np.concatenate(columns)  # order: scheme, rate, seed
+    drawn = [MLP.init(widths, activation=act, scheme=s, n_nets=n_seeds, rng=weight_gen, dtype=dtype)
+             for s in schemes]
     # Train with the validation set in the place of train()'s "test" set: the test set is
     # not looked at during training.
     fit = SimpleNamespace(x_train=data.x_train, y_train=data.y_train, x_test=data.x_val, y_test=data.y_val)
-    res = train(net, fit, steps=steps, lr=np.concatenate(lr_all), batch_size=batch_size,
-                eval_every=eval_every, rng=np.random.default_rng(batch_seq))
+    lr_seed = np.tile(rates, k)  # one seed's networks, in the order scheme, rate
+    per_seed = []
+    for seed, stream in enumerate(batch_seq.spawn(n_seeds)):
+        # Seed `seed`: its own draw of every scheme, copied to every rate, and its own
+        # minibatch order, shared by all of them.
+        net = MLP.stack([drawn[i].select(seed) for i in range(k) for _ in range(r)])
+        res = train(net, fit, steps=steps, lr=lr_seed, batch_size=batch_size, eval_every=eval_every,
+                    rng=np.random.default_rng(stream))
+        with np.errstate(all="ignore"):
+            test = res.net.accuracy(data.x_test, data.y_test)
+        bad = res.diverged | ~np.isfinite(res.test_loss[-1])
+        per_seed.append((res, np.where(bad, np.nan, test)))
 
-    def split(a):  # (..., networks trained) -> (..., k, r, n_seeds)
-        a = a[..., cols]
-        return a.reshape(*a.shape[:-1], k, r, n_seeds)
+    def collect(get):  # per seed (..., k * r) -> (..., k, r, n_seeds)
+        a = np.stack([get(res, test) for res, test in per_seed], axis=-1)
+        return a.reshape(*a.shape[:-2], k, r, n_seeds)
 
-    div = split(res.diverged)
-    with np.errstate(all="ignore"):
-        test = res.net.accuracy(data.x_test, data.y_test)
-    bad = res.diverged | ~np.isfinite(res.test_loss[-1])
-    test = split(np.where(bad, np.nan, test))
-    g0 = split(res.grad_norms_step0.T)[:, :, 0]  # (L, k, seeds), from the first rate
+    steps_done = per_seed[0][0].steps
+    # Step-0 gradient norms: the same at every rate (same weights, same first minibatch).
+    g0 = collect(lambda res, test: res.grad_norms_step0.T)[:, :, 0]  # (L, k, seeds)
     g0 = np.moveaxis(g0, 0, -1)  # (k, seeds, L)
 
     return Comparison(
         activation=act,
         schemes=schemes,
         lrs=rates,
-        steps=res.steps,
-        train_loss=split(res.train_loss),
-        val_loss=split(res.test_loss),
-        val_accuracy=split(res.test_accuracy),
-        test_accuracy=test,
+        steps=steps_done,
+        train_loss=collect(lambda res, test: res.train_loss),
+        val_loss=collect(lambda res, test: res.test_loss),
+        val_accuracy=collect(lambda res, test: res.test_accuracy),
+        test_accuracy=collect(lambda res, test: test),
         grad_norms_step0=g0,
-        diverged=div,
+        diverged=collect(lambda res, test: res.diverged),
     )
 
 
-__all__ = ["CHAPTER_SCHEMES", "DETERMINISTIC_SCHEMES", "Comparison", "compare_schemes"]
+__all__ = ["CHAPTER_SCHEMES", "Comparison", "compare_schemes"]
