@@ -313,3 +313,15 @@ def test_pinned_labels_never_overlap_tick_labels(cls, settings):
             assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, f"{text.get_text()!r} leaves the figure"
             for tick in ticks:
                 assert not _overlaps(box, tick), f"{text.get_text()!r} overlaps a tick label"
+
+
+def test_reference_chi_perp_solution_agrees_with_explorer_for_relu_at_every_K():
+    # The exercise's reference solution (exercises 09, ex-statistics-7) and the explorer must
+    # give ReLU's exact C_W/2 at K = 0 too (evaluating relu' at z = 0 gave 0 in both).
+    from initlab.explore.criticality import susceptibilities
+    from initlab.solutions.practice import chi_perp
+
+    for K in (0.0, 1e-12, 0.5, 3.0):
+        for C_W in (0.5, 1.0, 2.0):
+            assert chi_perp(K, C_W, "relu") == pytest.approx(C_W / 2, rel=1e-12)
+            assert susceptibilities("relu", C_W, K) == (C_W / 2, C_W / 2)

@@ -104,7 +104,9 @@ def chi_perp(K, C_W, activation):
     t, w = np.polynomial.hermite_e.hermegauss(100)  # even: no node sits on the kink at 0
     z = math.sqrt(K) * t
     if activation == "relu":
-        slope = (z > 0).astype(float)
+        # relu'(z) = 1 for z > 0, and z > 0 exactly when t > 0 (for K > 0): the same C_W/2 at
+        # every K, also in the limit K -> 0 (testing z > 0 there would give 0 at every node)
+        slope = (t > 0).astype(float)
     elif activation == "tanh":
         slope = 1 - np.tanh(z) ** 2
     else:
