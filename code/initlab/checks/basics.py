@@ -150,7 +150,7 @@ def _sigmoid(z):
 
 @checker("sigmoid_slope")
 def check_sigmoid_slope(answer, rng):
-    """Check ``sigmoid_slope(z)``: σ(z)(1 − σ(z)) elementwise, for arrays."""
+    """Check ``sigmoid_slope(z)``: sig(z)(1 − sig(z)) elementwise, for arrays."""
     z = rng.uniform(-8.0, 8.0, size=(3, 5))
     z[0, 0] = 0.0
     try:
@@ -171,12 +171,12 @@ def check_sigmoid_slope(answer, rng):
     s = _sigmoid(z)
     want = s * (1 - s)
     if np.allclose(got, want, rtol=1e-6, atol=1e-12):
-        return f"σ'(z) = σ(z)(1 − σ(z)), elementwise; its largest value is σ'(0) = {fmt(got[0, 0])} = 1/4."
+        return f"sig'(z) = sig(z)(1 − sig(z)), elementwise; its largest value is sig'(0) = {fmt(got[0, 0])} = 1/4."
     hint = match_mistake(got, [
-        (s, "you returned σ(z) itself; the slope is σ(z)(1 − σ(z))."),
-        (s * (1 - z), "you wrote σ(z)(1 − z); the second factor is 1 − σ(z), not 1 − z."),
-        (1 - s**2, "you wrote 1 − σ(z)², which is the pattern of tanh' = 1 − tanh²; "
-                   "for the sigmoid it is σ(z)(1 − σ(z))."),
+        (s, "you returned sig(z) itself; the slope is sig(z)(1 − sig(z))."),
+        (s * (1 - z), "you wrote sig(z)(1 − z); the second factor is 1 − sig(z), not 1 − z."),
+        (1 - s**2, "you wrote 1 − sig(z)², which is the pattern of tanh' = 1 − tanh²; "
+                   "for the sigmoid it is sig(z)(1 − sig(z))."),
         (-s * (1 - s), "you have the right size but the wrong sign: the sigmoid increases, so its slope is positive."),
         (4 * s * (1 - s), "your slope is 4 times too large: "
                                                                   "its maximum, at z = 0, is 1/4."),
@@ -215,34 +215,34 @@ def check_saturation_fraction(answer, rng):
 
 @checker("normalized_weights")
 def check_normalized_weights(answer, rng):
-    """Check ``normalized_weights(D, rng)``: D weights with mean 0 and variance 1/D."""
-    D = int(rng.integers(20_000, 30_000))
-    shown = f"normalized_weights({D}, rng)"
-    w = array(call(answer, D, np.random.default_rng(int(rng.integers(2**31)))), shown, shape=(D,))
-    sigma = 1.0 / math.sqrt(D)
+    """Check ``normalized_weights(n, rng)``: n weights with mean 0 and variance 1/n."""
+    n = int(rng.integers(20_000, 30_000))
+    shown = f"normalized_weights({n}, rng)"
+    w = array(call(answer, n, np.random.default_rng(int(rng.integers(2**31)))), shown, shape=(n,))
+    sigma = 1.0 / math.sqrt(n)
     mean, std, rms = float(w.mean()), float(w.std()), float(np.sqrt(np.mean(w**2)))
     if np.ptp(w) == 0:
         if close(rms, sigma, rtol=1e-6):
-            raise Fail("your weights have the right size (root mean square 1/√D) but are all equal: "
+            raise Fail("your weights have the right size (root mean square 1/√n) but are all equal: "
                        "symmetry is not broken. Draw them at random.")
-        raise Fail(f"all {D} of your weights are equal ({fmt(w[0])}); draw them at random with mean 0 and variance 1/D.")
-    # The sample mean has standard error σ/√D; the sample std has standard error
-    # σ√((κ−1)/(4D)) (κ = 3 for a normal, the largest of the usual choices); allow N_SE of them.
-    if abs(mean) > N_SE * mean_se(std, D):
+        raise Fail(f"all {n} of your weights are equal ({fmt(w[0])}); draw them at random with mean 0 and variance 1/n.")
+    # The sample mean has standard error σ/√n; the sample std has standard error
+    # σ√((κ−1)/(4n)) (κ = 3 for a normal, the largest of the usual choices); allow N_SE of them.
+    if abs(mean) > N_SE * mean_se(std, n):
         raise Fail(f"the mean of your weights is {fmt(mean)}, far from 0 (the sampling error is about "
-                   f"{fmt(mean_se(std, D))}): did you draw from rng.random or rng.uniform(0, 1), which are positive?")
-    rel_se = std_se(sigma, D) / sigma
+                   f"{fmt(mean_se(std, n))}): did you draw from rng.random or rng.uniform(0, 1), which are positive?")
+    rel_se = std_se(sigma, n) / sigma
     if abs(std / sigma - 1) > N_SE * rel_se:
         hint = _std_hint(std / sigma, rel_se, [
-            (1.0 / math.sqrt(D), f"your std is {fmt(std)} ≈ 1/D: you divided by D; divide by √D, "
-                                 "so that the variance (not the std) is 1/D."),
-            (math.sqrt(D), f"your std is {fmt(std)} ≈ 1: you forgot to divide by √D."),
-            (math.sqrt(2.0), f"your std is √2 too large: variance 2/D is He's choice for ReLU; "
-                             "here var(w · x) = var(x) needs 1/D."),
+            (1.0 / math.sqrt(n), f"your std is {fmt(std)} ≈ 1/n: you divided by n; divide by √n, "
+                                 "so that the variance (not the std) is 1/n."),
+            (math.sqrt(n), f"your std is {fmt(std)} ≈ 1: you forgot to divide by √n."),
+            (math.sqrt(2.0), f"your std is √2 too large: variance 2/n is He's choice for ReLU; "
+                             "here var(w · x) = var(x) needs 1/n."),
         ])
-        raise Fail(hint or f"the std of your weights is {fmt(std)}; it should be 1/√{D} = {fmt(sigma)}.")
+        raise Fail(hint or f"the std of your weights is {fmt(std)}; it should be 1/√{n} = {fmt(sigma)}.")
     _reproducible(answer, lambda g: (500, g), "normalized_weights(500, rng)")
-    return f"mean {fmt(mean)} and std {fmt(std)}, against 0 and 1/√D = {fmt(sigma)}: var(w · x) = var(x)."
+    return f"mean {fmt(mean)} and std {fmt(std)}, against 0 and 1/√n = {fmt(sigma)}: var(w · x) = var(x)."
 
 
 _MAP_CASES = (("relu", 3.0, 2.5), ("tanh", 1.0, 1.2), ("sigmoid", 4.0, 2.0))

@@ -130,7 +130,7 @@ def loss_curves(steps, losses: dict, floor: float | None = None, floor_label: st
 
 # --------------------------------------------------------------------------- chapter 2
 def sigmoid_slope(z, sigma, dsigma):
-    """The sigmoid σ(z) and its slope σ′(z), with the largest slope 1/4 marked.
+    """The sigmoid sig(z) and its slope sig′(z), with the largest slope 1/4 marked.
 
     >>> z = np.linspace(-6, 6, 5)
     >>> s = 1 / (1 + np.exp(-z))
@@ -142,8 +142,8 @@ def sigmoid_slope(z, sigma, dsigma):
     if not (z.shape == s.shape == ds.shape) or z.ndim != 1:
         raise ValueError(f"z, sigma and dsigma must be 1-D arrays of one length; got {z.shape}, {s.shape}, {ds.shape}")
     fig, ax = figure(width=6.0, height=3.2)
-    ax.plot(z, s, color=activation_color("sigmoid"), label=r"$\sigma(z)$")
-    ax.plot(z, ds, color="#0072B2", label=r"$\sigma'(z) = \sigma(z)\,(1-\sigma(z))$")
+    ax.plot(z, s, color=activation_color("sigmoid"), label=r"$\operatorname{sig}(z)$")
+    ax.plot(z, ds, color="#0072B2", label=r"$\operatorname{sig}'(z) = \operatorname{sig}(z)\,(1-\operatorname{sig}(z))$")
     ax.axhline(0.25, color="black", ls=":", lw=1.0, label=r"$1/4$")
     label_axes(ax, "preactivation $z$", "value")
     ax.legend(loc="center right")

@@ -29,7 +29,7 @@ def count_distinct_units(W, tol=1e-9):
 
 # Exercises ex-vanishing-exploding
 def sigmoid_slope(z):
-    """The derivative of the logistic sigmoid, σ'(z) = σ(z)(1 − σ(z)), elementwise."""
+    """The derivative of the logistic sigmoid, sig'(z) = sig(z)(1 − sig(z)), elementwise."""
     s = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
     return s * (1.0 - s)
 
@@ -40,9 +40,9 @@ def saturation_fraction(acts, threshold=0.97):
 
 
 # Exercises ex-variance-layer
-def normalized_weights(D, rng):
-    """D weights with mean 0 and variance 1/D, so that var(w · x) = var(x)."""
-    return rng.standard_normal(D) / np.sqrt(D)
+def normalized_weights(n, rng):
+    """n weights with mean 0 and variance 1/n (n is the fan-in), so that var(w · x) = var(x)."""
+    return rng.standard_normal(n) / np.sqrt(n)
 
 
 def next_variance(K, C_W, phi, rng, n_samples=200_000):
