@@ -259,13 +259,17 @@ def decision_rows(width: int = 256) -> list[dict]:
     """The decision table with its numbers computed: C_W of the scheme and PyTorch's gain.
 
     For each row of :data:`DECISION_TABLE`, ``C_W`` is fan_in · Var(W) of the scheme for a
-    square layer of ``width`` units (where Glorot's rule equals LeCun's), and ``gain`` is
-    ``initlab.gain(activation)``, the factor PyTorch's ``calculate_gain`` recommends. The
-    scheme ``he_normal_leaky`` is He normal with the ReLU gain √2 replaced by the leaky-ReLU
-    gain √(2/(1 + α²)).
+    square layer of ``width`` units (where Glorot's rule equals LeCun's), ``gain`` is
+    ``initlab.gain(activation)``, the factor PyTorch's ``calculate_gain`` recommends, and
+    ``gain_C_W`` = gain², the C_W that a fan-in scheme with that gain gives. The two agree
+    except for tanh (gain 5/3, C_W = 25/9: the chaotic phase) and SELU (gain 3/4,
+    C_W = 9/16: no self-normalizing fixed point). The scheme ``he_normal_leaky`` is He
+    normal with the ReLU gain √2 replaced by the leaky-ReLU gain √(2/(1 + α²)).
 
     >>> [round(r["C_W"], 3) for r in decision_rows()][:4]
     [1.0, 1.0, 1.0, 2.0]
+    >>> [r["activation"] for r in decision_rows() if abs(r["C_W"] - r["gain_C_W"]) > 1e-12]
+    ['tanh', 'SELU']
     """
     n = _validate.positive_int(width, "width")
     rows = []
@@ -274,7 +278,8 @@ def decision_rows(width: int = 256) -> list[dict]:
             c_w = n * init_std("he_normal", n, n, gain=gain(act) / gain("relu")) ** 2
         else:
             c_w = n * init_std(scheme, n, n) ** 2
-        rows.append({"activation": label, "scheme": scheme, "C_W": c_w, "gain": gain(act)})
+        g = gain(act)
+        rows.append({"activation": label, "scheme": scheme, "C_W": c_w, "gain": g, "gain_C_W": g * g})
     return rows
 
 
@@ -296,14 +301,16 @@ def format_table(rows, header) -> str:
 
 
 def relu_signal_by_depth(depth: int, width: int, rescale: bool, n_nets: int = 40, batch: int = 32,
-                         rng=None) -> np.ndarray:
+                         rng=None, per_network: bool = False) -> np.ndarray:
     """Preactivation second moment per layer of deep ReLU nets with Keras-style He normal weights.
 
     ``n_nets`` independent networks of ``depth`` layers of ``width`` units get truncated-normal
     weights with σ = √(2/width) (He), with or without the rescaling by 0.8796, and standard
     normal inputs x. Returns, for layers ℓ = 1 … depth, the mean over networks and inputs of
     z², divided by 2·mean(x²), the value He initialization keeps in every layer. So the
-    prediction is 1 with the rescaling and (0.8796²)^ℓ without it.
+    prediction is 1 with the rescaling and (0.8796²)^ℓ without it. With ``per_network=True``
+    the mean over inputs is returned for each network, shape ``(n_nets, depth)``: its mean over
+    networks is the default result, and its spread gives the standard error of that mean.
 
     >>> r = relu_signal_by_depth(3, 64, rescale=False, n_nets=4, rng=0)
     >>> r.shape
@@ -317,12 +324,48 @@ def relu_signal_by_depth(depth: int, width: int, rescale: bool, n_nets: int = 40
     target = 2.0 * float(np.mean(x**2))
     sigma = init_std("he_normal", n, n)
     a = x
-    k = np.empty(L)
+    k = np.empty((m, L))
     for layer in range(L):
         z = a @ truncated_normal((m, n, n), sigma, gen, rescale=rescale)
-        k[layer] = np.mean(z**2)
+        k[:, layer] = np.mean(z**2, axis=(1, 2))
         a = np.maximum(z, 0.0)
-    return k / target
+    k /= target
+    return k if per_network else k.mean(axis=0)
+
+
+def singular_values_of_product(matrices) -> np.ndarray:
+    """All singular values of the product M₁ M₂ ⋯ M_L of square invertible matrices, accurately.
+
+    An SVD of the product formed in double precision finds each singular value only to an
+    absolute error of about 1e-16 times the largest one, so a product whose spectrum spans
+    more than 16 orders of magnitude gets its small singular values wrong (rounding noise
+    near 1e-17 of the largest). The small singular values of P are the reciprocals of the
+    large ones of P⁻¹ = M_L⁻¹ ⋯ M₁⁻¹, which an SVD finds accurately. So the upper half of
+    the spectrum (on a log scale) is read from P and the lower half from P⁻¹. Returned in
+    decreasing order.
+
+    >>> rng = np.random.default_rng(0)
+    >>> d = np.diag([1.0, 1e-6])
+    >>> singular_values_of_product([d] * 4)  # 1 and 1e-24: far below rounding for P alone
+    array([1.e+00, 1.e-24])
+    """
+    mats = [np.asarray(m, dtype=float) for m in matrices]
+    if not mats:
+        raise ValueError("need at least one matrix")
+    n = mats[0].shape[0]
+    if any(m.ndim != 2 or m.shape != (n, n) for m in mats):
+        raise ValueError(f"every matrix must be square and of the same size; got shapes {[m.shape for m in mats]}")
+    P, P_inv = np.eye(n), np.eye(n)
+    for m in mats:
+        P = P @ m
+        try:
+            P_inv = np.linalg.solve(m, P_inv)  # (P m)⁻¹ = m⁻¹ P⁻¹
+        except np.linalg.LinAlgError as err:
+            raise ValueError("a matrix of the product is singular; its small singular values are 0") from err
+    s = np.linalg.svd(P, compute_uv=False)
+    s_from_inverse = 1.0 / np.linalg.svd(P_inv, compute_uv=False)[::-1]
+    middle = np.sqrt(s[0] * s_from_inverse[-1])
+    return np.where(s >= middle, s, s_from_inverse)
 
 
 def product_singular_values(n: int, depth: int, kind: str, rng=None) -> np.ndarray:
@@ -331,7 +374,8 @@ def product_singular_values(n: int, depth: int, kind: str, rng=None) -> np.ndarr
     ``kind="gaussian"``: entries N(0, 1/n) (LeCun normal, the variance that preserves the
     mean squared norm); ``kind="orthogonal"``: Haar-random orthogonal matrices
     (``initialize("orthogonal", ...)``), whose product is orthogonal, so every singular value
-    is 1. Returned in decreasing order.
+    is 1. Computed by :func:`singular_values_of_product`, so that the smallest ones are right
+    even when they are many orders of magnitude below the largest. Returned in decreasing order.
 
     >>> product_singular_values(50, 10, "orthogonal", rng=0).round(6).max()
     np.float64(1.0)
@@ -341,10 +385,7 @@ def product_singular_values(n: int, depth: int, kind: str, rng=None) -> np.ndarr
     kind = _validate.choice(kind, ("gaussian", "orthogonal"), "kind")
     gen = _validate.generator(rng)
     scheme = "lecun_normal" if kind == "gaussian" else "orthogonal"
-    P = np.eye(n)
-    for _ in range(L):
-        P = P @ initialize(scheme, (n, n), rng=gen)
-    return np.linalg.svd(P, compute_uv=False)
+    return singular_values_of_product([initialize(scheme, (n, n), rng=gen) for _ in range(L)])
 
 
 __all__ = [
@@ -365,4 +406,5 @@ __all__ = [
     "format_table",
     "relu_signal_by_depth",
     "product_singular_values",
+    "singular_values_of_product",
 ]
