@@ -129,3 +129,27 @@ def test_comparison_table():
     lines = text.splitlines()
     assert lines[1].split() == ["min", "-0.316", "-0.300"]
     assert lines[4].split() == ["std", "0.183", "0.180"]
+
+
+def test_max_abs_normal_quantiles_against_simulation():
+    """20,000 samples of the largest |z| of 1,000 standard normals (seed 0).
+
+    The share of samples below the predicted q-quantile is binomial: its standard error is
+    sqrt(q(1 − q)/20000) (0.0015 at q = 0.05); allow 4 of them.
+    """
+    from initlab.ranges import max_abs_normal_exceedance, max_abs_normal_quantile
+    rng = np.random.default_rng(0)
+    largest = np.concatenate([np.abs(rng.standard_normal((2000, 1000))).max(axis=1) for _ in range(10)])
+    for q in (0.05, 0.5, 0.95):
+        share = np.mean(largest <= max_abs_normal_quantile(1000, q))
+        assert abs(share - q) < 4 * np.sqrt(q * (1 - q) / largest.size), (q, share)
+    k = 3.5
+    assert abs(np.mean(largest > k) - max_abs_normal_exceedance(1000, k)) < 4 * np.sqrt(0.3 * 0.7 / largest.size)
+
+
+def test_max_abs_normal_quantile_rejects_bad_input():
+    from initlab.ranges import max_abs_normal_quantile
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        max_abs_normal_quantile(1000, 1.0)
+    with pytest.raises(ValueError):
+        max_abs_normal_quantile(0, 0.5)

@@ -10,6 +10,8 @@ holds the predictions:
   draws from U[−a, a] (exactly ``±a (N − 1)/(N + 1)``) or from N(0, σ²) (by quadrature);
 * :func:`predicted_summary` — the same four numbers as :func:`summary`, predicted for a scheme;
 * :func:`normal_coverage` — the probability that a normal draw falls within ±kσ;
+* :func:`max_abs_normal_quantile`, :func:`max_abs_normal_exceedance` — how far out the largest
+  of N normal draws reaches, and how rare a given largest draw is;
 * :func:`draw` — independent draws from a scheme's distribution at given fans;
 * :func:`comparison` — a printable table of predicted against measured statistics;
 * :func:`range_curves` — the standard deviation and (for uniform schemes) the bound of a
@@ -109,6 +111,43 @@ def normal_coverage(k: float) -> float:
     return math.erf(k / math.sqrt(2.0))
 
 
+def max_abs_normal_quantile(n_draws: int, q: float) -> float:
+    """The q-quantile of max |Z_i| over ``n_draws`` independent standard normals, in units of σ.
+
+    max |Z_i| ≤ t for all i with probability P(|Z| ≤ t)^N = erf(t/√2)^N, so the quantile
+    solves erf(t/√2) = q^(1/N) (by bisection). For N = 1000: median 3.39, and 90 % of
+    samples have their largest draw between 2.97σ and 4.05σ.
+
+    >>> [round(max_abs_normal_quantile(1000, q), 2) for q in (0.05, 0.5, 0.95)]
+    [2.97, 3.39, 4.05]
+    """
+    n = _validate.positive_int(n_draws, "n_draws")
+    q = _validate.finite_float(q, "the probability q")
+    if not 0.0 < q < 1.0:
+        raise ValueError(f"the probability q must be strictly between 0 and 1; got {q}")
+    # erf(t/√2) = q^(1/N) ⇔ erfc(t/√2) = 1 − q^(1/N), computed without cancellation.
+    tail = -math.expm1(math.log(q) / n)
+    lo, hi = 0.0, 40.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if math.erfc(mid / math.sqrt(2.0)) > tail:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def max_abs_normal_exceedance(n_draws: int, k: float) -> float:
+    """P(max |Z_i| > k) over ``n_draws`` standard normals: how rare a largest draw beyond kσ is.
+
+    >>> round(1 / max_abs_normal_exceedance(1000, 4.75), -1)
+    490.0
+    """
+    n = _validate.positive_int(n_draws, "n_draws")
+    k = _validate.nonnegative_float(k, "k")
+    return -math.expm1(n * math.log1p(-math.erfc(k / math.sqrt(2.0))))
+
+
 def predicted_summary(scheme: str, fan_in: int, fan_out: int, n_draws: int = 1000) -> dict[str, float]:
     """Predict what :func:`summary` gives for ``n_draws`` weights drawn with ``scheme``.
 
@@ -190,6 +229,8 @@ __all__ = [
     "expected_max_std_normal",
     "expected_extremes",
     "normal_coverage",
+    "max_abs_normal_quantile",
+    "max_abs_normal_exceedance",
     "predicted_summary",
     "range_curves",
     "draw",
