@@ -210,3 +210,13 @@ def test_activation_integrals_stay_accurate_for_narrow_integrands_at_large_K():
     assert th.chi_perp(K, "tanh", 64.0) == pytest.approx(ref, rel=1e-6)
     ref_m2 = np.trapezoid(np.tanh(z) ** 2 * dens, z)
     assert th.second_moment(K, "tanh") == pytest.approx(ref_m2, rel=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "linear", "selu", "sigmoid"])
+def test_susceptibilities_at_K_zero_are_the_limit(activation):
+    """At K = 0 both susceptibilities are their limit K → 0⁺ (ReLU: C_W/2, not 0)."""
+    for chi in (theory.chi_perp, theory.chi_parallel):
+        at_zero = float(chi(0.0, activation, 1.5))
+        near = float(chi(1e-14, activation, 1.5))  # SELU converges like sqrt(K)
+        assert at_zero == pytest.approx(near, rel=1e-5), (chi.__name__, at_zero, near)
+    assert float(theory.chi_perp(0.0, "relu", 1.5)) == pytest.approx(0.75)

@@ -145,18 +145,30 @@ def variance_trajectory(K1: float, depth: int, activation: str, C_W: float, C_b:
 
 def chi_perp(K, activation: str, C_W: float, param: float | None = None) -> np.ndarray:
     """χ_⊥(K) = C_W · E[φ′(z)²], the factor by which small perpendicular perturbations
-    (and, at infinite width, squared gradients) grow per layer."""
+    (and, at infinite width, squared gradients) grow per layer.
+
+    At K = 0 it is the limit K → 0⁺ (:func:`_zero_slope2`): for ReLU C_W/2, the mean of
+    the squared slopes on the two sides of the kink, not C_W·ReLU′(0)² = 0.
+
+    >>> [round(float(chi_perp(K, "relu", 1.0)), 12) for K in (0.0, 1.0)]
+    [0.5, 0.5]
+    """
     _, _, dphi, _ = _act(activation, param)
-    return _validate.nonnegative_float(C_W, "C_W") * _activation_expect(lambda z: dphi(z) ** 2, K)
+    K = np.asarray(K, dtype=float)
+    c = _validate.nonnegative_float(C_W, "C_W")
+    return np.where(K == 0.0, c * _zero_slope2(activation, param),
+                    c * _activation_expect(lambda z: dphi(z) ** 2, K))
 
 
 def chi_parallel(K, activation: str, C_W: float, param: float | None = None) -> np.ndarray:
     """χ_∥(K) = C_W · E[z φ(z) φ′(z)] / K = dK^(ℓ+1)/dK^(ℓ), the slope of the variance map."""
     _, phi, dphi, _ = _act(activation, param)
     K = np.asarray(K, dtype=float)
+    c = _validate.nonnegative_float(C_W, "C_W")
     num = _activation_expect(lambda z: z * phi(z) * dphi(z), K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _validate.nonnegative_float(C_W, "C_W") * num / K
+        # At K = 0, the limit K → 0⁺ (ReLU: C_W/2; tanh: C_W), not 0/0.
+        return np.where(K == 0.0, c * _zero_slope2(activation, param), c * num / K)
 
 
 def fixed_point(activation: str, C_W: float, C_b: float = 0.0, param: float | None = None,
@@ -315,9 +327,15 @@ def four_point_trajectory(K1: float, depth: int, activation: str, C_W: float, C_
 
 
 def _zero_slope2(activation: str, param) -> float:
-    # χ_∥ / C_W in the limit K → 0 (only reached when the variance has vanished exactly).
+    """χ_⊥/C_W and χ_∥/C_W in the limit K → 0⁺: the mean of the squared one-sided slopes at 0.
+
+    z ~ N(0, K) falls on either side of 0 with probability 1/2, so E[φ′(z)²] tends to
+    (φ′(0⁺)² + φ′(0⁻)²)/2: 1/2 for ReLU (not ReLU′(0)² = 0). The same limit holds for χ_∥
+    because φ(0)·φ″(0) = 0 for every activation of the book.
+    """
     _, _, dphi, _ = _act(activation, param)
-    return float(dphi(np.array(0.0)) ** 2)
+    tiny = np.array([1e-300, -1e-300])
+    return float(np.mean(dphi(tiny) ** 2))
 
 
 def excess_kurtosis_recursion(K1: float, depth: int, width, activation: str, C_W: float, C_b: float = 0.0,
