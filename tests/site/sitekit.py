@@ -183,6 +183,30 @@ VISIBLE_TEXT = """
 }
 """
 
+#: Markup a reader should never see: MyST that was not parsed (a directive fence, a role, a
+#: label) and TeX outside mathematics, in the visible prose and in inline code (a fence with
+#: backticks in its title is left as inline code); code blocks are excepted. Each hit comes
+#: with a little of its context.
+RAW_MARKUP = r"""
+() => {
+  const inCodeBlock = (el) => !!el.closest('pre, .highlight, .cell_input, .cell_output, script, style, .MathJax, .MathJax_Display, .MathJax_Preview, mjx-container');
+  const shown = (el) => el.checkVisibility();
+  const hits = [];
+  const directive = /```|~~~|:::\s*\{|\{(prf:[a-z]+|exercise|solution|admonition|figure|glue:?[a-z]*|cite:?[a-z]*|ref|numref|eq|doc|math|literalinclude|code-cell|note|warning|tip|dropdown)\}|^\([a-z0-9-]+\)=$/m;
+  const tex = /\\(texttt|textbf|emph|frac|dfrac|sqrt|mathbb|mathcal|operatorname|alpha|sigma|chi|ell|sum|left|right|begin|end)\b|\$[^$\s][^$]*\$/;
+  const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || inCodeBlock(el) || !shown(el)) continue;
+    const text = node.textContent;
+    const inline = el.closest('code, kbd, samp') !== null;
+    const m = text.match(directive) || (inline ? null : text.match(tex));
+    if (m) hits.push((inline ? 'inline code: ' : 'text: ') + text.trim().slice(0, 120));
+  }
+  return hits;
+}
+"""
+
 #: Every image of the page (header and footer too), loaded or not, with its alt text.
 IMAGES = """
 () => Array.from(document.images).map((img) => ({
@@ -286,6 +310,7 @@ class Inspection:
     images: list[dict] = field(default_factory=list)  # every <img>, see IMAGES
     text: str = ""  # the text a reader sees, outside code (VISIBLE_TEXT)
     math: dict = field(default_factory=dict)  # formulas and their typesetting (MATH)
+    raw: list[str] = field(default_factory=list)  # unparsed MyST or stray TeX (RAW_MARKUP)
 
 
 _INSPECTIONS: dict[str, Inspection] = {}
@@ -319,6 +344,7 @@ def inspect_page(visit, page_path: str) -> Inspection:
     data = page.evaluate(INSPECT)
     # As loaded, before axe and the solution clicks change the page.
     images, text, math = page.evaluate(IMAGES), page.evaluate(VISIBLE_TEXT), page.evaluate(MATH)
+    raw = page.evaluate(RAW_MARKUP)
     # axe-core downloads the style sheets again to read them, and resolves their @import
     # rules against the page rather than the sheet (a request for /basic.css that fails):
     # what goes wrong during its run is axe's doing, not the page's, so it is dropped.
@@ -359,6 +385,7 @@ def inspect_page(visit, page_path: str) -> Inspection:
         images=images,
         text=text,
         math=math,
+        raw=raw,
     )
     _INSPECTIONS[page_path] = inspection
     return inspection

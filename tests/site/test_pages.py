@@ -39,6 +39,15 @@ def test_mathematics_is_typeset(inspected):
         assert math["outputs"] > 0
 
 
+def test_no_raw_markup_or_stray_tex(inspected):
+    """No unparsed directive fence, role or label, and no TeX outside the mathematics.
+
+    A directive whose title holds backticks, a solution line that starts with "+", or a
+    bibliography entry with a TeX command all reach the page as raw text; code excepted.
+    """
+    assert inspected.raw == [], "raw markup on the page:\n" + "\n".join(inspected.raw)
+
+
 def test_index_redirects_to_the_introduction(visit):
     result = visit("index.html")
     assert result.page.url.endswith("intro.html")

@@ -1,0 +1,63 @@
+"""MyST mistakes that render as raw text, caught in the sources before a build.
+
+Two kinds have reached the website: a backtick fence whose title holds backticks (CommonMark
+forbids backticks in the info string of a backtick fence, so the directive is not parsed
+and its label is undefined; use a ``:::`` fence), and a line inside running text that starts
+with "+" (Markdown reads it as a bullet and cuts the mathematics around it in two). Display
+mathematics (``$$ ... $$`` blocks) is exempt: there a leading "+" is mathematics. The site
+tests (``tests/site/test_pages.py``) check the rendered pages for raw markup as well.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES = sorted(
+    p for folder in ("chapters", "exercises", "teaching") for p in (ROOT / folder).glob("*")
+    if p.suffix in (".ipynb", ".md")
+) + [ROOT / "intro.md"]
+
+BACKTICK_FENCE_WITH_BACKTICKS = re.compile(r"^\s*`{3,}\{[^}]+\}.*`")
+PLUS_LINE = re.compile(r"^\s*\+\s")
+
+
+def _markdown(path: Path) -> list[str]:
+    if path.suffix == ".md":
+        return [path.read_text(encoding="utf-8")]
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def problems(markdown: str) -> list[str]:
+    """The lines of ``markdown`` that MyST would show as raw text."""
+    found, in_display = [], False
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        if BACKTICK_FENCE_WITH_BACKTICKS.match(line):
+            found.append(f"line {number}: backticks in the title of a ``` fence (use :::): {line.strip()[:80]}")
+        if not in_display and PLUS_LINE.match(line):
+            found.append(f"line {number}: a line of running text starting with '+' becomes a bullet: {line.strip()[:80]}")
+        if line.count("$$") % 2 == 1:
+            in_display = not in_display
+    return found
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_markup_that_renders_raw(path):
+    found = [p for text in _markdown(path) for p in problems(text)]
+    assert found == [], f"{path.relative_to(ROOT)}:\n" + "\n".join(found)
+
+
+def test_the_two_mistakes_are_caught():
+    assert problems("```{prf:theorem} PyTorch's `nn.Linear` default\nbody\n```")
+    assert problems("1. $\\mathbb{E}[z^4] = \\big(a\n   + b\\big)$ (independence)")
+
+
+def test_display_mathematics_and_colon_fences_pass():
+    assert problems(":::{prf:theorem} PyTorch's `nn.Linear` default\nbody\n:::") == []
+    assert problems("$$\na\n+ b\n$$") == []
