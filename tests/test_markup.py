@@ -61,3 +61,35 @@ def test_the_two_mistakes_are_caught():
 def test_display_mathematics_and_colon_fences_pass():
     assert problems(":::{prf:theorem} PyTorch's `nn.Linear` default\nbody\n:::") == []
     assert problems("$$\na\n+ b\n$$") == []
+
+
+def _bib_titles() -> list[str]:
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    return re.findall(r"^\s*title\s*=\s*\{(.*)\},?\s*$", text, flags=re.M)
+
+
+def bib_title_problems(title: str) -> list[str]:
+    """Names the bibliography style would miscase or TeX it would show raw.
+
+    The style lowercases titles outside braces ("flax.linen.dense", "Torch.nn.init"), so a
+    code name with a dot must be in braces; TeX commands such as \\texttt are shown raw.
+    """
+    found = []
+    unbraced = re.sub(r"\{[^{}]*\}", "", title)
+    for name in re.findall(r"\b\w+(?:\.\w+)+\b", unbraced):
+        found.append(f"{name!r} is not brace-protected in the title {title!r}")
+    if re.search(r"\\[A-Za-z]+", title):
+        found.append(f"TeX command in the title {title!r}")
+    return found
+
+
+def test_bibliography_titles_render_as_written():
+    found = [p for t in _bib_titles() for p in bib_title_problems(t)]
+    assert _bib_titles(), "no titles read from references.bib"
+    assert found == [], "\n".join(found)
+
+
+def test_bibliography_check_catches_the_old_entries():
+    assert bib_title_problems(r"Initializers: jax.nn.initializers and flax.linen.Dense")
+    assert bib_title_problems(r"\texttt{load\_digits}")
+    assert bib_title_problems(r"{torch.nn.init}") == []
