@@ -160,3 +160,15 @@ def test_relu_signal_per_network_averages_to_the_default():
     per = fw.relu_signal_by_depth(3, 16, rescale=True, n_nets=5, rng=1, per_network=True)
     assert per.shape == (5, 3)
     np.testing.assert_allclose(per.mean(axis=0), fw.relu_signal_by_depth(3, 16, rescale=True, n_nets=5, rng=1))
+
+
+def test_singular_values_of_product_refuses_what_double_precision_cannot_resolve():
+    """L = 14 of the known spectrum has s_max/s_min = 5e34: the middle values would be wrong
+    (a reviewer measured relative errors of 1e11), so the function must raise instead."""
+    rng = np.random.default_rng(0)
+    n, L = 100, 14
+    d = np.logspace(0, -2, n)
+    d[0] = 3.0
+    Q = [initialize("orthogonal", (n, n), rng=rng) for _ in range(L + 1)]
+    with pytest.raises(ValueError, match="ill-conditioned"):
+        fw.singular_values_of_product([Q[k] @ np.diag(d) @ Q[k + 1].T for k in range(L)])

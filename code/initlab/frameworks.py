@@ -364,8 +364,16 @@ def singular_values_of_product(matrices) -> np.ndarray:
             raise ValueError("a matrix of the product is singular; its small singular values are 0") from err
     s = np.linalg.svd(P, compute_uv=False)
     s_from_inverse = 1.0 / np.linalg.svd(P_inv, compute_uv=False)[::-1]
-    middle = np.sqrt(s[0] * s_from_inverse[-1])
-    return np.where(s >= middle, s, s_from_inverse)
+    # Near the middle of the spectrum both readings have a relative error of about ε·√κ
+    # (κ = s_max/s_min); beyond ε·√κ = 1e-3 (κ above about 2e25) neither can be trusted.
+    kappa = s[0] / s_from_inverse[-1]
+    if np.finfo(float).eps * math.sqrt(kappa) > 1e-3:
+        raise ValueError(
+            f"the product is too ill-conditioned (s_max/s_min ≈ {kappa:.1e}) for double precision: "
+            "its middle singular values would be wrong; use fewer factors (at most about 2e25)")
+    middle = math.sqrt(s[0] * s_from_inverse[-1])
+    # Choose by the accurate reading: the plain SVD's small values are rounding noise.
+    return np.where(s_from_inverse >= middle, s, s_from_inverse)
 
 
 def product_singular_values(n: int, depth: int, kind: str, rng=None) -> np.ndarray:
