@@ -153,3 +153,8 @@ def test_max_abs_normal_quantile_rejects_bad_input():
         max_abs_normal_quantile(1000, 1.0)
     with pytest.raises(ValueError):
         max_abs_normal_quantile(0, 0.5)
+
+
+def test_max_abs_normal_exceedance_at_zero_is_one():
+    from initlab.ranges import max_abs_normal_exceedance
+    assert max_abs_normal_exceedance(1000, 0.0) == 1.0

@@ -145,7 +145,10 @@ def max_abs_normal_exceedance(n_draws: int, k: float) -> float:
     """
     n = _validate.positive_int(n_draws, "n_draws")
     k = _validate.nonnegative_float(k, "k")
-    return -math.expm1(n * math.log1p(-math.erfc(k / math.sqrt(2.0))))
+    tail = math.erfc(k / math.sqrt(2.0))
+    if tail >= 1.0:  # k = 0: every draw exceeds it
+        return 1.0
+    return -math.expm1(n * math.log1p(-tail))
 
 
 def predicted_summary(scheme: str, fan_in: int, fan_out: int, n_draws: int = 1000) -> dict[str, float]:
