@@ -149,6 +149,20 @@ def test_tables(small):
     assert "η = 0.5" in small.sweep_table()
 
 
+def test_sweep_table_columns_stay_aligned_with_long_entries():
+    # A chosen rate next to a partly diverged one used to run two entries together
+    # ("0.965 ± 0.005*0.100 ± 0.000 (2 div)"): every row must have the same length and every
+    # entry must end at its column's right edge, two or more spaces after the previous one.
+    nan = np.nan
+    acc = [[[0.9, 0.91, 0.9, 0.91], [0.1, 0.1, nan, nan], [0.3, nan, nan, nan]]]
+    c = _fake(acc, acc)
+    lines = c.sweep_table().splitlines()[1:]
+    assert len({len(l) for l in lines}) == 1
+    entries = [e for e in lines[1][16:].split("  ") if e.strip()]
+    # (one surviving seed has no standard deviation: its entry shows the mean alone)
+    assert [e.strip() for e in entries] == ["0.905 ± 0.006*", "0.100 ± 0.000 (2 div)", "0.300 (3 div)"]
+
+
 def test_tables_handle_divergence():
     nan = np.nan
     c = _fake([[[0.1, 0.1], [0.2, 0.2]], [[nan, nan], [nan, nan]]], [[[0.1, 0.1], [0.2, 0.2]], [[nan, nan], [nan, nan]]])

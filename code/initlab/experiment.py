@@ -159,10 +159,8 @@ class Comparison:
         scheme and rate; ``*`` marks the chosen rate, 'div' a rate where every seed diverged
         and ``(k div)`` one where k seeds did."""
         chosen = self.chosen_lr()
-        head = f"{'scheme':16s}" + "".join(f"{'η = ' + format(lr, 'g'):>19s}" for lr in self.lrs)
-        lines = [f"{self.activation}: final validation accuracy, mean ± std over {self.n_seeds} seeds "
-                 "(* = chosen rate)", head]
         acc = self.final_val_accuracy()
+        rows = []
         for i, s in enumerate(self.schemes):
             cells = []
             for j, lr in enumerate(self.lrs):
@@ -172,9 +170,17 @@ class Comparison:
                 if np.isnan(m):
                     text = "div"
                 else:
-                    text = f"{m:.3f} ± {sd:.3f}" + (f" ({nd} div)" if nd else "")
-                cells.append(f"{text + mark:>19s}")
-            lines.append(f"{s:16s}" + "".join(cells))
+                    text = (f"{m:.3f}" if np.isnan(sd) else f"{m:.3f} ± {sd:.3f}") + (f" ({nd} div)" if nd else "")
+                cells.append(text + mark)
+            rows.append((s, cells))
+        heads = [f"η = {lr:g}" for lr in self.lrs]
+        # Every column as wide as its widest entry, plus two spaces between columns.
+        width = [2 + max(len(heads[j]), *(len(cells[j]) for _, cells in rows)) for j in range(len(heads))]
+        lines = [f"{self.activation}: final validation accuracy, mean ± std over {self.n_seeds} seeds "
+                 "(* = chosen rate)",
+                 f"{'scheme':16s}" + "".join(f"{h:>{w}s}" for h, w in zip(heads, width))]
+        for s, cells in rows:
+            lines.append(f"{s:16s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, width)))
         return "\n".join(lines)
 
 
