@@ -7,6 +7,9 @@ does (one output per message, in order), and stores each notebook in the jupyter
 that ``jupyter-book build`` (``execute_notebooks: cache``) reads. The build then finds
 every notebook executed and runs none of them.
 
+The module also sets ``INITLAB_SHOW_ALL=1`` for every test run (see ``initlab.course``): the
+exercise notebooks' prediction gates then let nbval run past them.
+
 A notebook is cached only if nbval ran *all* its code cells and each one passed, and its
 outputs are ones this plugin reproduces faithfully: streams, displays (figures, glue
 values) and results. A notebook with an error output, a skipped cell, widgets (comm
@@ -21,7 +24,15 @@ import platform
 import time
 from pathlib import Path
 
+import os
+
 import pytest
+
+# The prediction gates of the exercise notebooks (initlab.course.reveal_after) stop a
+# student's "Run all" until a prediction is written; the tests run every notebook without
+# anyone to write one, so they open the gates. Set here, before any kernel starts, so that
+# nbval's kernels and the notebooks that tests run in-process inherit it.
+os.environ["INITLAB_SHOW_ALL"] = "1"
 
 #: What nbclient sets from the kernel's reply to ``kernel_info`` (ipykernel, this Python).
 LANGUAGE_INFO = {

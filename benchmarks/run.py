@@ -237,6 +237,7 @@ def notebook_section() -> list[str]:
     from nbclient import NotebookClient
 
     paths = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
+    os.environ.setdefault("INITLAB_SHOW_ALL", "1")  # open the prediction gates (initlab.course)
     lines = [f"notebooks ({len(paths)}), executed with nbclient, kernel python3:"]
     print(lines[0], flush=True)
     total, worst = 0.0, 0.0

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -260,6 +261,7 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = TIMEOUT) -> NotebookNode
             )
 
     nb = copy.deepcopy(nb)
+    os.environ.setdefault("INITLAB_SHOW_ALL", "1")  # open the prediction gates (initlab.course)
     km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisEnvironment())
     NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
     return nb
