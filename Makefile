@@ -46,7 +46,7 @@ define pytest
 endef
 
 .PHONY: help book serve test test-unit test-notebooks test-build test-site bench \
-        book-student pdf clean
+        book-student student-branch pdf clean
 
 help:  ## list the targets
 	@echo "Initialization: make targets"
@@ -94,8 +94,11 @@ serve:  ## serve _build/html on http://localhost:8000 (PORT=...)
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 book-student: $(VENV)/.book-installed cache-guard  ## student edition, no solutions: _build/student/html
-	$(PY) tools/student_edition.py
+	$(PY) tools/student_edition.py site
 	@echo; echo "Student edition: $(abspath _build/student/html)/index.html"
+
+student-branch: $(VENV)/.book-installed  ## commit the student edition to the local branch 'student' (then: git push origin student)
+	$(PY) tools/student_edition.py branch
 
 pdf: $(VENV)/.dev-installed  ## the whole book as one PDF (Chromium): _build/pdf/initialization.pdf
 	$(MAKE) --no-print-directory book
@@ -107,6 +110,7 @@ test: $(VENV)/.dev-installed  ## all tests: unit, notebooks, build (-W), browser
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-build
+	$(MAKE) --no-print-directory book-student
 	$(MAKE) --no-print-directory test-site
 	@echo; echo "make test: all steps passed"
 

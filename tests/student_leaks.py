@@ -4,8 +4,8 @@ Shared by ``tests/test_student_edition.py`` (the generated tree and branch) and
 ``tests/site/test_student_site.py`` (the built student site). A *solution* is
 
 * the text of every ``{solution}`` block of the exercise notebooks, looked for as
-  **phrases**: runs of eight words of the solution's prose (mathematics, roles and markup
-  left out) that occur nowhere else in the teacher's sources, so that a phrase found in an
+  **phrases**: eight consecutive words of the solution's prose (never across a formula, a
+  role or markup) that occur nowhere else in what the student edition keeps, so that a phrase found in an
   artefact can only have come from a solution;
 * the code of the reference solutions, ``code/initlab/solutions/*.py``: every line of a
   function body with 25 characters or more that no other module of the package has;
@@ -37,11 +37,15 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def _prose_words(text: str) -> list[str]:
-    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", " ", text, flags=re.S)  # mathematics
-    text = re.sub(r"\{[a-z:-]+\}`[^`]*`", " ", text)  # roles
-    text = re.sub(r"^[`:]{3,}.*$|^:[a-z-]+:.*$", " ", text, flags=re.M)  # fences, options
-    return re.findall(r"[A-Za-z]+(?:['’-][A-Za-z]+)*", text)
+#: Where prose stops: mathematics, roles, directive fences and options, TeX commands, braces.
+_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\{[a-z:-]+\}`[^`]*`|^[`:]{3,}[^\n]*$|^:[a-z-]+:[^\n]*$|\\[A-Za-z]+|[{}_^|]",
+                        re.S | re.M)
+
+
+def _prose_runs(text: str) -> list[list[str]]:
+    """The runs of plain words between the non-prose parts of MyST text (a phrase never
+    spans a formula: the site renders formulas differently from the source)."""
+    return [re.findall(r"[A-Za-z]+(?:['’-][A-Za-z]+)*", part) for part in _NOT_PROSE.split(text)]
 
 
 def normalize(text: str) -> str:
@@ -85,11 +89,12 @@ def solution_phrases() -> set[str]:
     elsewhere, _ = _elsewhere(other)
     phrases = set()
     for block in blocks:
-        words = [w.lower() for w in _prose_words(block)]
-        for i in range(len(words) - PHRASE_WORDS + 1):
-            phrase = " ".join(words[i:i + PHRASE_WORDS])
-            if f" {phrase} " not in elsewhere:
-                phrases.add(phrase)
+        for run in _prose_runs(block):
+            words = [w.lower() for w in run]
+            for i in range(len(words) - PHRASE_WORDS + 1):
+                phrase = " ".join(words[i:i + PHRASE_WORDS])
+                if f" {phrase} " not in elsewhere:
+                    phrases.add(phrase)
     return phrases
 
 

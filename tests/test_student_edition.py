@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,10 @@ def test_strip_markdown_removes_nested_fences_and_only_them():
 def test_the_branch_holds_the_tree(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    # The generator under test is the working copy's (the clone has the last commit's).
+    shutil.copy2(ROOT / "tools" / "student_edition.py", clone / "tools" / "student_edition.py")
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-a", "--allow-empty",
+                    "-m", "generator under test"], cwd=clone, check=True)
     out = subprocess.run([sys.executable, "tools/student_edition.py", "branch"], cwd=clone,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
