@@ -38,6 +38,9 @@ def notebook():
     exec(code[0], ns)  # imports and rng
     ns["glue"] = lambda name, value, display=True: glued.__setitem__(name, value)
     exec(_cell(cells, "digits = load_digits("), ns)
+    for text in code:  # the prediction cells, left unanswered (conftest.py opens the gates)
+        if text.startswith("# Your prediction:"):
+            exec(text, ns)
     return cells, ns, glued
 
 

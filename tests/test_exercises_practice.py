@@ -85,7 +85,8 @@ def test_predictions_come_before_measurements(number):
     for i, cell in enumerate(all_cells):
         if cell["cell_type"] == "markdown" and "**Predict, then measure** · " in source(cell):
             follow = source(all_cells[i + 1])
-            assert all_cells[i + 1]["cell_type"] == "markdown" and "Your prediction" in follow
+            # the prediction cell (code, see tests/test_exercises_think_first.py for the gate)
+            assert all_cells[i + 1]["cell_type"] == "code" and follow.startswith("# Your prediction:")
             assert all_cells[i + 2]["cell_type"] == "code"
             assert "hide-output" in all_cells[i + 2]["metadata"].get("tags", [])
 
