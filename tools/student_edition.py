@@ -16,7 +16,9 @@ never kept by hand, and contains no solution anywhere:
   shows a banner;
 * **the site** ``_build/student/html``, built from the tree (``make book-student``), so its
   page sources, notebook downloads and search index come from the stripped notebooks;
-* **the branch** (``make student-branch``): the tree committed to the local branch
+* **the branch** (``make student-branch``): the tree, its notebooks rewritten to read
+  cleanly in JupyterLab and Colab (glued numbers filled in, cross-references as links,
+  citations as text: ``tools/jupyter_edition.py``), committed to the local branch
   ``student`` (``--branch`` to rename it), for the teacher to push
   (``git push origin student``). The student site's Binder, Colab and JupyterHub buttons
   and its nbgitpuller links open the notebooks of that branch.
@@ -219,16 +221,47 @@ def commit_branch(tree: Path = TREE, branch: str = BRANCH) -> str:
     return commit
 
 
+def for_jupyter(tree: Path = TREE, site: Path = ROOT / "_build" / "html",
+                cache: Path = ROOT / "_build" / ".jupyter_cache") -> int:
+    """Rewrite the tree's notebooks for JupyterLab and Colab (``tools/jupyter_edition.py``):
+    glued numbers filled in, references as links, citations as text. Needs the teacher's
+    site. Returns the number of notebooks rewritten."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import jupyter_edition
+
+    if not (site / "index.html").is_file():
+        raise SystemExit(f"error: the student branch needs the teacher's site for its link texts: run make book first ({site})")
+    links = jupyter_edition.link_texts(site)
+    cites = jupyter_edition.citation_texts(ROOT / "references.bib")
+    count = 0
+    for path in sorted(tree.rglob("*.ipynb")):
+        rel = path.relative_to(tree)
+        teacher = nbformat.read(ROOT / rel, as_version=4)  # glued values: from the teacher's notebook
+        values = jupyter_edition.glued_values(teacher, (ROOT / rel).parent, cache)
+        nb = nbformat.read(path, as_version=4)
+        jupyter_edition.for_jupyter(nb, rel.with_suffix("").as_posix(), tree, links, cites, values)
+        nbformat.write(nb, path)
+        count += 1
+    return count
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("what", nargs="?", default="site", choices=("tree", "site", "branch"))
     parser.add_argument("--branch", default=BRANCH, help="the branch the launch buttons open (default: student)")
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html",
+                        help="the teacher's built site, for the link texts (branch only; default: _build/html)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
+                        help="the build's notebook cache, for the glued values (branch only)")
     args = parser.parse_args(argv)
     tree = write_tree(TREE, args.branch)
     print(f"student tree: {tree}")
     if args.what == "site":
         print(f"student site: {build_site(tree)}")
     elif args.what == "branch":
+        print(f"notebooks rewritten for Jupyter: {for_jupyter(tree, args.site, args.cache)}")
         commit = commit_branch(tree, args.branch)
         print(f"branch {args.branch} is now {commit[:12]}; publish it with: git push origin {args.branch}")
     return 0
