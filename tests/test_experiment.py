@@ -163,6 +163,20 @@ def test_sweep_table_columns_stay_aligned_with_long_entries():
     assert [e.strip() for e in entries] == ["0.905 ± 0.006*", "0.100 ± 0.000 (2 div)", "0.300 (3 div)"]
 
 
+def test_sweep_table_headings_end_above_the_numbers():
+    # Every entry ends in a one-character mark ('*' for the chosen rate, else a space); the
+    # headings must end where the entries' numbers end, not one character further right.
+    acc = [[[0.9, 0.91], [0.95, 0.96]], [[0.5, 0.52], [0.1, 0.1]]]
+    c = _fake(acc, acc)
+    head, *rows = c.sweep_table().splitlines()[1:]
+    for h in ("η = 0.01", "η = 0.1"):
+        end = head.index(h) + len(h)
+        for row in rows:
+            # the last digit of this column's entry sits just before `end` (the mark at `end`)
+            assert row[end - 1].isdigit() and row[end] in "* ", (h, row)
+    assert len({len(l) for l in [head, *rows]}) == 1
+
+
 def test_tables_handle_divergence():
     nan = np.nan
     c = _fake([[[0.1, 0.1], [0.2, 0.2]], [[nan, nan], [nan, nan]]], [[[0.1, 0.1], [0.2, 0.2]], [[nan, nan], [nan, nan]]])

@@ -178,7 +178,8 @@ class Comparison:
         width = [2 + max(len(heads[j]), *(len(cells[j]) for _, cells in rows)) for j in range(len(heads))]
         lines = [f"{self.activation}: final validation accuracy, mean ± std over {self.n_seeds} seeds "
                  "(* = chosen rate)",
-                 f"{'scheme':16s}" + "".join(f"{h:>{w}s}" for h, w in zip(heads, width))]
+                 # each entry ends in its mark ('*' or a space): the heading ends above the entry's last digit
+                 f"{'scheme':16s}" + "".join(f"{h + ' ':>{w}s}" for h, w in zip(heads, width))]
         for s, cells in rows:
             lines.append(f"{s:16s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, width)))
         return "\n".join(lines)
