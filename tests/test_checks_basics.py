@@ -127,6 +127,10 @@ MISTAKES = [
     ("check_next_variance", _next_variance(lambda K, C, phi, z: np.mean(phi(np.sqrt(K) * z) ** 2)),
      "forgot the factor C_W"),
     ("check_next_variance", _next_variance(lambda K, C, phi, z: C * K), "linear network's map"),
+    ("check_next_variance", lambda K, C_W, phi, rng, n_samples=200_000:
+     C_W * np.mean(phi(np.sqrt(K) * np.random.standard_normal(n_samples)) ** 2), "from the rng argument"),
+    ("check_next_variance", lambda K, C_W, phi, rng, n_samples=200_000:
+     C_W * np.mean(phi(np.sqrt(K) * np.random.default_rng(5).standard_normal(n_samples)) ** 2), "fixed seed inside"),
     # chapter 4
     ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(1 / he_fan(fi, fo, mode)), "LeCun's"),
     ("check_he_std", lambda fi, fo, mode="fan_in": 2 / he_fan(fi, fo, mode), "is the variance"),
@@ -155,6 +159,13 @@ MISTAKES = [
      "you used 1 + a"),
     ("check_gain", lambda act, param=None: math.sqrt(2) if act == "leaky_relu" else ref.gain(act),
      "ignored the negative slope"),
+    # a wrong default slope (the call with an explicit slope is right)
+    ("check_gain", lambda act, param=None: ref.gain(act, 0.0 if param is None and act == "leaky_relu" else param),
+     "must use the default a = 0.01"),
+    ("check_gain", lambda act, param=None: ref.gain(act, 0.2 if param is None and act == "leaky_relu" else param),
+     "used a = 0.2; the default"),
+    ("check_gain", lambda act, param=None: math.sqrt(2 / (1 + (0.01 if param is None else param) ** (1 if param is None else 2)))
+     if act == "leaky_relu" else ref.gain(act), "without a slope used 1 + a"),
     ("check_glorot_uniform", _glorot(lambda fi, fo, g: g * math.sqrt(2 / (fi + fo))), "you used a = σ"),
     ("check_glorot_uniform", _glorot(lambda fi, fo, g: g / math.sqrt(fi)), "older heuristic"),
     ("check_glorot_uniform", _glorot(lambda fi, fo, g: g * math.sqrt(2) * math.sqrt(6 / (fi + fo))), "ReLU gain"),

@@ -147,3 +147,47 @@ def test_every_checker_is_exported_once():
     for name in checks.__all__:
         assert name.startswith("check_") and callable(getattr(checks, name))
     assert set(basics.__all__) <= set(checks.__all__)
+
+
+def _stub_with_docstring(fan_in):
+    """Return the standard deviation."""
+    ...  # your code here
+
+
+def _stub_pass(fan_in):
+    pass
+
+
+def _forgot_return(fan_in):
+    std = math.sqrt(2 / fan_in)  # noqa: F841 - the mistake under test
+
+
+def _prints_instead(fan_in):
+    print(math.sqrt(2 / fan_in))
+
+
+@pytest.mark.parametrize("stub", [_stub_with_docstring, _stub_pass])
+def test_shipped_stubs_are_not_written_yet(stub):
+    assert _core.is_stub(stub)
+    with pytest.raises(Fail) as info:
+        call(stub, 64)
+    assert info.value.not_written and info.value.message == _core.NOT_WRITTEN
+
+
+@pytest.mark.parametrize("answer", [_forgot_return, _prints_instead])
+def test_a_missing_return_is_not_called_unwritten(answer, capsys):
+    # A function that computes its result but never returns it is written: the student must
+    # read "add a return", not "not written yet".
+    assert not _core.is_stub(answer)
+    with pytest.raises(Fail) as info:
+        call(answer, 64)
+    assert not info.value.not_written and info.value.message == _core.NO_RETURN
+    assert checks.check_he_std(lambda fan_in, fan_out, mode="fan_in": _forgot_return(fan_in), rng=0) is False
+    assert "never returns it" in capsys.readouterr().out
+
+
+def test_is_stub_reads_functions_typed_in_a_notebook():
+    ns = {}
+    exec("def f(x):\n    '''doc'''\n    ...  # your code here\n\ndef g(x):\n    y = x * 2\n", ns)
+    assert _core.is_stub(ns["f"]) and not _core.is_stub(ns["g"])
+    assert not _core.is_stub(max)  # no bytecode: counts as written

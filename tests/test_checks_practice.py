@@ -195,6 +195,7 @@ def _tn_uniform(shape, std, rng):
     (_tn_wrong_direction, "multiplied by 0.8796"),
     (_tn_cut_at_2std, "you cut at ±2·std"),
     (_tn_global_rng, "same seed"),
+    (lambda shape, std, rng: S.truncated_normal(shape, std, np.random.default_rng(11)), "fixed seed"),
     (_tn_uniform, "not another distribution"),
     (lambda shape, std, rng: S.truncated_normal(shape[::-1], std, rng), "swapped"),
 ])
@@ -335,6 +336,31 @@ def _phi(act, z):
 def test_chi_perp_mistakes(wrong, phrase):
     ok, msg = run(P.check_chi_perp, wrong)
     assert not ok and phrase in msg, msg
+
+
+def _chi_mc(n, seed=None):
+    def chi_perp(K, C_W, activation):
+        z = math.sqrt(K) * np.random.default_rng(seed).standard_normal(n)
+        return C_W * np.mean(_dphi(activation, z) ** 2)
+    return chi_perp
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chi_perp_unseeded_sampling_is_told_it_samples(seed):
+    # Without a seed the same call gives two values: the verdict names that, on every seed,
+    # instead of passing or failing on the luck of the draw.
+    ok, msg = run(P.check_chi_perp, _chi_mc(200_000), seed)
+    assert not ok and "different value each time" in msg, msg
+
+
+@pytest.mark.parametrize("mc_seed", range(8))
+def test_chi_perp_million_fixed_seed_samples_fail(mc_seed):
+    # 10⁶ draws with a fixed seed: the relative standard error of the ReLU estimate C_W ·
+    # (fraction of positive draws) is √(p(1−p)/n)/p = 1e-3 at p = 1/2, five times the tolerance
+    # 2e-4, and about 3e-4 for tanh. The same draws serve every call, so the six cases' errors
+    # are correlated; still, none of the seeds 0–59 passed all six when this test was written.
+    ok, msg = run(P.check_chi_perp, _chi_mc(1_000_000, seed=mc_seed), mc_seed)
+    assert not ok and "not accurate enough" in msg, msg
 
 
 def test_wrong_types_get_messages():

@@ -125,6 +125,37 @@ NOT_WRITTEN = ("your function is not written yet (it returned None or raised Not
                "fill in its cell, run it, then run the checker again.")
 
 
+#: The sentence for a function that does some work but ends without ``return``.
+NO_RETURN = ("your function returned None: it computes something but never returns it. "
+             "Add a `return` line with the result at the end of the function, run its cell, then the checker again.")
+
+#: Instructions that every function has, even an empty one (``RETURN_CONST`` from Python 3.12).
+_TRIVIAL_OPS = {"RESUME", "NOP", "CACHE", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST", "POP_TOP"}
+
+
+def is_stub(answer: Callable) -> bool:
+    """True when ``answer``'s body does nothing: only a docstring, ``...`` or ``pass``.
+
+    Read from its bytecode, so it works for functions typed in a notebook too. A callable
+    without Python bytecode (a built-in, a class) counts as written.
+
+    >>> def stub(x):
+    ...     \"\"\"Return 2x.\"\"\"
+    ...     ...  # your code here
+    >>> def no_return(x):
+    ...     y = 2 * x
+    >>> is_stub(stub), is_stub(no_return)
+    (True, False)
+    """
+    import dis
+
+    code = getattr(answer, "__code__", None)
+    if code is None:
+        return False
+    return all(ins.opname in _TRIVIAL_OPS and (ins.opname not in ("LOAD_CONST", "RETURN_CONST") or ins.argval is None)
+               for ins in dis.get_instructions(code))
+
+
 class Fail(Exception):
     """A wrong answer, with the sentence the student should read.
 
@@ -203,6 +234,8 @@ def call(answer: Callable, *args, timeout: float | None = None, allow_none: bool
         raise Fail(f"{_describe_args(name, args, kwargs)} raised {detail[:200]}.")
     value = box.get("value")
     if value is Ellipsis or (value is None and not allow_none):
+        if value is None and not is_stub(answer):
+            raise Fail(NO_RETURN)
         raise Fail(NOT_WRITTEN, not_written=True)
     return value
 
@@ -362,6 +395,8 @@ __all__ = [
     "TIMEOUT",
     "N_SE",
     "NOT_WRITTEN",
+    "NO_RETURN",
+    "is_stub",
     "Fail",
     "call",
     "number",

@@ -92,11 +92,13 @@ def _reproducible(answer, args_for, what: str):
 
 
 def _std_hint(ratio: float, rel_se: float, candidates) -> str | None:
-    """Name the mistake whose factor on the standard deviation matches ``ratio`` (measured/right)."""
-    for factor, hint in candidates:
-        if abs(ratio - factor) <= N_SE * rel_se * factor:
-            return hint
-    return None
+    """Name the mistake whose factor on the standard deviation matches ``ratio`` (measured/right).
+
+    Of the factors within ``N_SE`` standard errors of ``ratio``, the nearest one wins.
+    """
+    near = [(abs(ratio / factor - 1), i) for i, (factor, _) in enumerate(candidates)
+            if abs(ratio - factor) <= N_SE * rel_se * factor]
+    return candidates[min(near)[1]][1] if near else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +280,22 @@ def check_next_variance(answer, rng):
         ], rtol=max(rtol, 1e-6))
         raise Fail(hint or f"{shown} should be close to {fmt(want)} (Monte Carlo error about {fmt(rtol * want / N_SE)}); "
                            f"yours gives {fmt(value)}.")
+    # The estimate must come from the rng argument: the same seed gives the same number, two
+    # seeds give two (different) estimates. An answer that ignores rng and n_samples altogether
+    # (exact quadrature) has passed the accuracy test above and is accepted.
+    phi = _activation("tanh")
+    args = (1.0, 1.0, phi)
+
+    def value(seed, n):
+        return number(call(answer, *args, np.random.default_rng(seed), n_samples=n), "next_variance(1, 1, tanh)")
+
+    first, again, other = value(2024, 50_000), value(2024, 50_000), value(4048, 50_000)
+    if first != again:
+        raise Fail("next_variance gives different numbers for two generators with the same seed: draw the "
+                   "samples from the rng argument (rng.standard_normal), not from np.random.")
+    if first == other and value(2024, 60_000) != first:
+        raise Fail("next_variance gives the same number whatever rng you pass: did you create a generator with a "
+                   "fixed seed inside the function? Draw from the rng argument.")
     return ("your Monte Carlo map agrees with the quadrature value of C_W · E[φ(z)²] for relu, tanh and "
             "sigmoid, within the sampling error.")
 
@@ -347,6 +365,13 @@ _GAINS = (
                                                                    "so the gain is √(2/(1 + a²))."),
                                               (2 / 1.04, "you returned the variance factor 2/(1 + a²); "
                                                          "the gain is its square root.")]),
+    ("leaky_relu", None, math.sqrt(2 / (1 + 0.01**2)), [
+        (math.sqrt(2), "gain('leaky_relu') without a slope must use the default a = 0.01: √(2/(1 + 0.01²)) = 1.41414, "
+                       "just below √2."),
+        (math.sqrt(2 / 1.04), "gain('leaky_relu') without a slope used a = 0.2; the default negative slope is 0.01 "
+                              "(PyTorch's)."),
+        (math.sqrt(2 / 1.01), "gain('leaky_relu') without a slope used 1 + a with a = 0.01; the negative part "
+                              "contributes a², so √(2/(1 + a²)).")]),
     ("selu", None, 0.75, [(1.0, "the gain table gives 3/4 for SELU (chapter 5 explains why SELU networks use "
                                 "LeCun normal with gain 1 instead)."),
                           (math.sqrt(2), "√2 is ReLU's gain; the table gives 3/4 for SELU.")]),
@@ -364,14 +389,20 @@ def check_gain(answer, rng):
             continue
         hint = match_mistake(value, mistakes)
         raise Fail(f"{shown} = {fmt(value)}: " + (hint or f"it should be {fmt(want)}."))
-    return "the gains of linear, sigmoid, tanh, ReLU, leaky ReLU (slope 0.2) and SELU match the table."
+    return ("the gains of linear, sigmoid, tanh, ReLU, leaky ReLU (slope 0.2, and the default 0.01) and SELU "
+            "match the table.")
 
 
 @checker("glorot_uniform")
 def check_glorot_uniform(answer, rng):
     """Check ``glorot_uniform(shape, rng, gain=1.0)``: U[−a, a], a = gain·√(6/(fan_in + fan_out))."""
-    for shape, g in (((int(rng.integers(150, 250)), int(rng.integers(100, 150))), 1.0),
-                     ((int(rng.integers(100, 150)), int(rng.integers(250, 350))), 5.0 / 3.0)):
+    # The ranges keep the mistakes' factors below apart by at least 4% (some 13 standard
+    # errors of the sample std): fan_out/fan_in in [0.2, 0.6] for gain 1 and in [2.17, 2.7]
+    # for gain 5/3, so that neither the older heuristic U[±1/√fan_in] nor the fan-in-only and
+    # He bounds can come close to a = σ, √2, the gain or its inverse (tests/test_checks_verdicts.py
+    # runs every mistake on twenty seeds).
+    for shape, g in (((int(rng.integers(200, 301)), int(rng.integers(60, 121))), 1.0),
+                     ((int(rng.integers(100, 116)), int(rng.integers(250, 271))), 5.0 / 3.0)):
         fan_in, fan_out = shape
         shown = f"glorot_uniform({shape}, rng" + (")" if g == 1.0 else ", gain=5/3)")
         seed = int(rng.integers(2**31))
@@ -385,7 +416,7 @@ def check_glorot_uniform(answer, rng):
         if abs(mean) > N_SE * mean_se(std, n):
             raise Fail(f"the mean of {shown} is {fmt(mean)}, not 0: draw from [−a, a], not [0, a].")
         # Uniform draws have kurtosis 9/5, so the sample std has relative standard error
-        # √((9/5 − 1)/(4n)); the mistakes below are at least 20% off, i.e. many standard errors.
+        # √((9/5 − 1)/(4n)), about 0.003 here.
         rel_se = std_se(1.0, n, kurtosis=1.8)
         ratio = std / sigma
         if abs(ratio - 1) > N_SE * rel_se:
