@@ -133,8 +133,8 @@ test-site: $(VENV)/.dev-installed  ## browser tests of the built site (Chromium,
 
 # --- other ----------------------------------------------------------------------------
 
-bench: $(VENV)/.dev-installed  ## run the benchmarks (benchmarks/run.py)
-	$(PY) benchmarks/run.py
+bench: $(VENV)/.dev-installed  ## run the benchmarks (benchmarks/run.py, with the JupyterLab slider timings)
+	$(PY) benchmarks/run.py --jupyterlab
 
 clean:  ## remove _build (the notebook cache too)
 	rm -rf _build

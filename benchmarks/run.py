@@ -16,6 +16,9 @@ Run by ``make bench``. It prints ratios and goals, not pass/fail:
   nbclient (kernel ``python3``, i.e. this interpreter's environment) and its wall time
   printed (goals: total under 3 minutes, none over 45 s).
 * if ``benchmarks/explorers.py`` exists and defines ``run()``, its lines are printed too.
+* with ``--jupyterlab``: ``benchmarks/jupyterlab_sliders.py``, the time from a key press on
+  each explorer's slider to its new picture in JupyterLab, end to end in Chromium
+  (goal: median ≤ 150 ms).
 
 Each timing is the median of ``--repeat`` runs (default 3). The machine is shared, so
 wall-clock times vary with the load; every line is followed by the CPU time of the same
@@ -24,7 +27,7 @@ is steadier on a busy machine. The ratios are the point.
 
 Usage::
 
-    python benchmarks/run.py [--notebooks] [--repeat 3] [--quick] [--only-notebooks]
+    python benchmarks/run.py [--notebooks] [--jupyterlab] [--repeat 3] [--quick] [--only-notebooks]
 """
 
 from __future__ import annotations
@@ -285,6 +288,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing (median reported)")
     ap.add_argument("--quick", action="store_true", help="smaller ensembles (for a smoke test)")
     ap.add_argument("--only-notebooks", action="store_true", help="skip the ensemble and mlp timings")
+    ap.add_argument("--jupyterlab", action="store_true",
+                    help="also time key press to new picture in JupyterLab (benchmarks/jupyterlab_sliders.py)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -298,6 +303,12 @@ def main(argv=None) -> int:
             print(line, flush=True)
     for line in [] if args.only_notebooks else explorers_section():
         print(line, flush=True)
+    if args.jupyterlab:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import jupyterlab_sliders
+
+        for line in jupyterlab_sliders.run():
+            print(line, flush=True)
     if args.notebooks or args.only_notebooks:
         lines = notebook_section()  # prints each notebook's line as it finishes
         print(lines[-1], flush=True)

@@ -28,6 +28,13 @@ from initlab.activations import ACTIVATIONS
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+def _is_svg(data: bytes) -> bool:
+    """A whole, well-formed SVG document (what the live widget shows)."""
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(data).tag == "{http://www.w3.org/2000/svg}svg"
+
+
 def _limits(control):
     if hasattr(control, "options") and not hasattr(control, "min"):
         return list(control.options)
@@ -43,7 +50,7 @@ def test_every_control_at_its_limits_never_raises(cls):
             with warnings.catch_warnings():
                 warnings.simplefilter("error", RuntimeWarning)
                 state = ex.update(**{**defaults, name: value})
-            assert ex.last_png.startswith(PNG_MAGIC)
+            assert _is_svg(ex.last_picture)
             assert isinstance(ex.describe(state), str) and ex.describe(state)
 
 
@@ -325,3 +332,61 @@ def test_reference_chi_perp_solution_agrees_with_explorer_for_relu_at_every_K():
         for C_W in (0.5, 1.0, 2.0):
             assert chi_perp(K, C_W, "relu") == pytest.approx(C_W / 2, rel=1e-12)
             assert susceptibilities("relu", C_W, K) == (C_W / 2, C_W / 2)
+
+
+@pytest.mark.parametrize("cls", [SignalExplorer, WeightsExplorer, CriticalityExplorer, RaceExplorer])
+def test_widget_shows_svg_and_the_site_gets_the_same_figure_as_png(cls):
+    # The live picture is vector (sharp at any size and on a 2x screen); the website's static
+    # picture is a PNG of the same figure, at the figure's own size in pixels.
+    from PIL import Image
+    import io
+
+    ex = cls(scheduler=ImmediateScheduler())
+    assert ex.image.format == "svg+xml" and ex.image.value == ex.last_picture and _is_svg(ex.last_picture)
+    again = ex.picture()
+    if cls is not RaceExplorer:  # (the race re-solves its layout on every draw)
+        assert again == ex.last_picture  # no date written: the same figure gives the same bytes
+    png = ex.last_png
+    w, h = ex._fig.get_size_inches() * ex._fig.dpi
+    size = Image.open(io.BytesIO(png)).size
+    assert png.startswith(PNG_MAGIC) and abs(size[0] - w) <= 1 and abs(size[1] - h) <= 1, (size, w, h)
+    if cls is not RaceExplorer:
+        assert ex.picture() == again  # drawing the PNG changed nothing in the figure
+
+
+def test_race_status_says_it_trains_and_the_button_waits():
+    ex = RaceExplorer(scheduler=ImmediateScheduler(), steps=50)  # the first view: 100 steps
+    seen = []
+    import initlab.explore.race as R
+
+    real = R.run_race
+
+    def spy(*args, on_progress=None, **kw):
+        def progress(state):
+            on_progress(state)
+            seen.append((ex.status.value, ex.button.disabled, ex.progress.value))
+        return real(*args, on_progress=progress, chunk=25, **kw)
+
+    R.run_race = spy
+    try:
+        ex.controls_dict["steps"].value = 100  # a change of the controls asks for Run
+        assert "Press <b>Run</b>" in ex.status.value
+        ex.button.click()
+    finally:
+        R.run_race = real
+    assert [v for _, _, v in seen] == [25, 50, 75, 100]
+    assert all("Training: " in status and "Run" not in status and disabled for status, disabled, _ in seen)
+    assert not ex.button.disabled and ex.status.value.startswith("<p>After 100 steps")
+
+
+def test_race_lists_every_scheme_and_its_legend_hides_no_curve():
+    ex = RaceExplorer(scheduler=ImmediateScheduler())
+    choices = ex.controls_dict["schemes"]
+    assert choices.rows == len(choices.options)  # every choice in view, none below a scroll
+    fig = ex._fig
+    ex.last_png  # draws the figure with Agg
+    renderer = fig.canvas.get_renderer()
+    ax = ex._ax
+    box = ax.get_legend().get_window_extent(renderer)
+    assert box.x0 >= ax.get_window_extent(renderer).x1  # beside the axes, not on them
+    assert box.x1 <= fig.bbox.x1 + 1  # and inside the picture

@@ -21,10 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -32,15 +29,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import student_edition  # noqa: E402
+from labserver import lab_server, open_notebook, run_all  # noqa: E402
 
 pytestmark = pytest.mark.timeout(600)
-TOKEN = "initialization-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,63 +47,12 @@ def lab(tmp_path_factory, browser):
         shutil.copytree(ROOT / folder, root / "teacher" / folder)
     student_edition.write_tree(root / "student")
     student_edition.for_jupyter(root / "student", teacher_site)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "INITLAB_SHOW_ALL"}
-    env["OPENBLAS_NUM_THREADS"] = "1"
-    # Settings and workspaces of this server only (not the user's ~/.jupyter). Every cell stays
-    # in the page (windowingMode "none"), so that the checks see the whole notebook.
-    settings = root / ".settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    env["JUPYTERLAB_SETTINGS_DIR"] = str(root / ".settings")
-    env["JUPYTERLAB_WORKSPACES_DIR"] = str(root / ".workspaces")
-    jupyter = Path(sys.executable).with_name("jupyter")
-    server = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", f"--port={port}", f"--ServerApp.token={TOKEN}",
-         f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start within 90 s")
-        yield f"http://127.0.0.1:{port}", root
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with lab_server(root) as base:
+        yield base
 
 
-_WORKSPACES = iter(range(1_000_000))
-
-
-def _open(browser, lab, path):
-    """A new page with only ``path`` open: each page gets a fresh workspace (``reset``), or
-    JupyterLab would restore the notebooks an earlier page opened, in hidden tabs."""
-    base, _ = lab
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{base}/lab/workspaces/test-{next(_WORKSPACES)}/tree/{path}?reset&token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=90_000)
-    page.wait_for_function("() => window.jupyterapp !== undefined && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.context", timeout=60_000)
-    opened = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
-    assert opened == path, f"JupyterLab shows {opened!r}, not {path!r}"
-    # jupyterlab-myst renders the cells as they come into view: scroll through once.
-    page.evaluate("""async () => {
-        const panel = window.jupyterapp.shell.currentWidget.node;
-        const nb = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
-        for (let y = 0; y < nb.scrollHeight; y += 600) { nb.scrollTop = y; await new Promise(r => setTimeout(r, 60)); }
-        nb.scrollTop = 0; }""")
-    page.wait_for_timeout(1500)
-    return page
+def _open(browser, base, path):
+    return open_notebook(browser, base, path)
 
 
 def _rendered(page) -> dict:
@@ -169,27 +109,10 @@ _CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(w =>
     out: w.model.type === 'code' ? JSON.stringify(w.model.outputs.toJSON()) : '' }))"""
 
 
-def _run_all(page, settle_ms: int, timeout_s: float = 300) -> None:
-    """Run all cells of the notebook on show; return when its kernel has been idle for 2 s."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_timeout(settle_ms)
-    deadline, idle_since = time.time() + timeout_s, None
-    while time.time() < deadline:
-        status = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status")
-        if status == "idle":
-            idle_since = idle_since or time.time()
-            if time.time() - idle_since > 2:
-                return
-        else:
-            idle_since = None
-        page.wait_for_timeout(250)
-    pytest.fail(f"Run all did not finish within {timeout_s} s")
-
-
 def test_run_all_stops_at_the_first_unanswered_prediction(browser, lab):
     page = _open(browser, lab, "student/exercises/01_zero_and_symmetry.ipynb")
     try:
-        _run_all(page, 5000)
+        run_all(page, 5000)
         cells = [c for c in page.evaluate(_CELLS) if c["type"] == "code"]
     finally:
         page.close()
@@ -205,7 +128,7 @@ def test_run_all_stops_at_the_first_unanswered_prediction(browser, lab):
 def test_explorer_slider_changes_the_picture(browser, lab):
     page = _open(browser, lab, "teacher/chapters/02_vanishing_exploding.ipynb")
     try:
-        _run_all(page, 10_000)
+        run_all(page, 10_000)
         slider = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
         slider.wait_for(timeout=60_000)
         slider.scroll_into_view_if_needed()

@@ -20,7 +20,7 @@ import numpy as np
 from .. import theory
 from ..ensemble import forward_ensemble
 from ..plots.style import activation_color
-from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, figure_png, new_figure, slider
+from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, new_figure, slider
 
 DEPTH = 30
 WIDTH = 128
@@ -249,7 +249,7 @@ class CriticalityExplorer(Explorer):
             if vals.size:
                 self._ax2.set_ylim(max(vals.min() / 2, 1e-200), min(vals.max() * 2, 1e200))
         self._ax2.set_title(_title_text(state), fontsize=9)
-        return figure_png(self._fig)
+        return self.picture()
 
 
 def _title_text(state: CriticalityState) -> str:

@@ -199,6 +199,7 @@ def gallery_html(explorer, choices: dict | None = None, dpi: int = GALLERY_DPI) 
     fixed = [n for n in explorer.controls_dict if n not in choices]
     gid = f"ig-{explorer.name.replace('_', '-')}-{next(_ids)}"
     worker = type(explorer)(scheduler=ImmediateScheduler(), **base)
+    worker.picture_format = "png"  # the gallery's pictures are PNGs: draw nothing else
     worker.set_dpi(dpi)
 
     rows, rules, frames = [], [], []

@@ -18,7 +18,7 @@ from ..data import load_digits
 from ..mlp import MLP, train
 from ..plots.style import scheme_color, scheme_label
 from ..schemes import SCHEMES
-from ._base import Explorer, dropdown, figure_png, new_figure, plain_log_axis, slider
+from ._base import Explorer, dropdown, new_figure, plain_log_axis, slider
 
 HIDDEN = [64, 64, 64, 64]
 SEEDS = 3
@@ -101,7 +101,9 @@ class RaceExplorer(Explorer):
 
     def controls(self) -> dict:
         return {
-            "schemes": W.SelectMultiple(options=CHOICES, value=DEFAULT, rows=6, description="schemes (2–4)"),
+            # Every scheme in view (rows = their number): a chosen one must never hide below a scroll.
+            "schemes": W.SelectMultiple(options=CHOICES, value=DEFAULT, rows=len(CHOICES), description="schemes (2–4)",
+                                        style={"description_width": "initial"}),
             "activation": dropdown("activation", ("relu", "tanh", "sigmoid", "leaky_relu", "selu", "linear"), "relu"),
             "steps": slider(W.IntSlider, "steps", 300, 50, 1000, 50),
             "lr": slider(W.FloatLogSlider, "learning rate", 0.05, -3, 0, 0.1),
@@ -122,12 +124,20 @@ class RaceExplorer(Explorer):
             self.status.value = f"<p>{exc}</p>"
             return self.state
         self.progress.max = int(steps)
+        self.progress.value = 0
+        self.status.value = f"<p>Training: 0 of {int(steps)} steps…</p>"
 
         def progress(state):
             self.progress.value = state.done
+            self.status.value = (f"<p>Training: {state.done} of {state.total} steps "
+                                 f"({state.steps_per_second:.0f} steps per second)…</p>")
             self.image.value = self.render(state)
 
-        return run_race(schemes, activation, steps, lr, on_progress=progress)
+        self.button.disabled = True  # one race at a time; the status line says what runs
+        try:
+            return run_race(schemes, activation, steps, lr, on_progress=progress)
+        finally:
+            self.button.disabled = False
 
     def describe(self, state) -> str:
         if state is None or not state.loss:
@@ -140,7 +150,7 @@ class RaceExplorer(Explorer):
                 f"best first: {ranking}.")
 
     def _setup(self):
-        fig = new_figure(7.0, 3.6)
+        fig = new_figure(9.0, 3.6)  # wide enough for the legend beside the axes
         self._fig = fig
         self._ax = fig.subplots()
         self._lines, self._bands = {}, {}
@@ -170,8 +180,9 @@ class RaceExplorer(Explorer):
         finite = loss[np.isfinite(loss)] if loss.size else np.array([])
         if finite.size:
             ax.set_ylim(max(finite.min() / 1.5, 1e-4), finite.max() * 1.5)
-        ax.legend(fontsize=8, loc="upper right")
-        return figure_png(self._fig)
+        # Beside the axes, not on them: no curve is ever hidden behind it.
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        return self.picture()
 
     @property
     def widget(self) -> W.Widget:

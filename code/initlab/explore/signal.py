@@ -21,7 +21,7 @@ from ..activations import ACTIVATIONS
 from ..ensemble import backward_ensemble, exploded_at, vanished_at
 from ..plots.style import activation_color
 from ..schemes import SCHEMES, init_std
-from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, new_figure, figure_png, slider
+from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, new_figure, slider
 
 BINS = 41
 BOUNDED = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
@@ -268,7 +268,7 @@ class SignalExplorer(Explorer):
         ax.set_xlim(0.5, depth + 0.5)
         ax.set_ylabel("fraction of units")
         ax.set_title(state.bad_label, fontsize=9)
-        return figure_png(self._fig)
+        return self.picture()
 
 
 def signal_explorer(**settings) -> SignalExplorer:

@@ -17,7 +17,7 @@ import numpy as np
 from ..plots.style import scheme_color, scheme_label
 from ..ranges import range_curves
 from ..schemes import UNIFORM_SCHEMES, init_std, initialize
-from ._base import Explorer, freeze_layout, figure_png, new_figure, slider
+from ._base import Explorer, freeze_layout, new_figure, slider
 
 SCHEMES_SHOWN = ("fan_in_uniform", "glorot_uniform", "lecun_normal", "he_normal")
 FAN_GRID = np.unique(np.round(np.logspace(0, 3, 60)).astype(int))
@@ -150,7 +150,7 @@ class WeightsExplorer(Explorer):
             xs, ys = state.curves[s]
             self._curves[s].set_data(xs, ys)
         self._marker.set_xdata([state.fan_in, state.fan_in])
-        return figure_png(self._fig)
+        return self.picture()
 
 
 def weights_explorer(**settings) -> WeightsExplorer:
