@@ -100,3 +100,112 @@ def test_the_build_registers_the_extension():
     import yaml
     config = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text(encoding="utf-8"))
     assert config["sphinx"]["local_extensions"].get("show_all_predictions") == "_ext"
+
+
+# Hand-in -----------------------------------------------------------------------------
+
+def _namespace():
+    import math
+
+    import numpy as np
+
+    from initlab.checks import check_he_std, check_sigmoid_slope
+    from initlab.solutions.basics import he_std
+
+    assert check_he_std(he_std, rng=0, verbose=False)
+    ns = {"my_prediction_10": {"late": "x"}, "my_prediction_2": {"ratio": np.float64(0.5), "n": np.int64(3)},
+          "my_prediction_1": {"slope": ..., "why": "tanh"}, "check_he_std": check_he_std,
+          "check_sigmoid_slope": check_sigmoid_slope, "other": math.pi}
+    check_sigmoid_slope.last_ok = None  # a checker the group never ran
+    return ns
+
+
+def test_hand_in_writes_predictions_and_verdicts(tmp_path, capsys):
+    import json
+
+    record = course.hand_in("ex-demo", "Table 3", ["Ana", "Ben", "Chen"], notes="He won | by far",
+                            namespace=_namespace(), folder=tmp_path)
+    (path,) = tmp_path.glob("*.json")
+    assert path.name == "hand-in_ex-demo_table-3.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved == record
+    assert list(saved["predictions"]) == ["1", "2", "10"]  # in the exercise's order
+    assert saved["predictions"]["1"] == {"slope": "...", "why": "tanh"}
+    assert saved["predictions"]["2"] == {"ratio": 0.5, "n": 3}  # NumPy numbers as JSON numbers
+    assert saved["checks"] == {"he_std": "passed", "sigmoid_slope": "not run"}
+    out = capsys.readouterr().out
+    assert "group Table 3 (Ana, Ben, Chen): 2 of 3 predictions written; checks passed 1 of 2 (he_std)" in out
+    assert "upload this file" in out
+
+
+def test_hand_in_a_failed_check_is_not_yet(tmp_path):
+    from initlab.checks import check_he_std
+
+    check_he_std(lambda fan_in, fan_out, mode="fan_in": 1.0, rng=0, verbose=False)
+    record = course.hand_in("ex-demo", 1, "Ana, Ben", namespace={"check_he_std": check_he_std}, folder=tmp_path)
+    assert record["checks"] == {"he_std": "not yet"} and record["members"] == ["Ana", "Ben"]
+
+
+@pytest.mark.parametrize("group, members", [(..., ["Ana"]), ("T1", ...), ("T1", []), ("", ["Ana"]),
+                                            ("T1", ["Ana", ...])])
+def test_hand_in_waits_for_the_group_and_its_members(tmp_path, capsys, group, members):
+    assert course.hand_in("ex-demo", group, members, namespace={}, folder=tmp_path) is None
+    assert "fill in your group's name" in capsys.readouterr().out
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(sheet=""), "sheet must be"),
+    (dict(sheet=3), "sheet must be"),
+    (dict(members=[1, 2]), "members must be a list of names"),
+    (dict(notes=5), "notes must be text"),
+])
+def test_hand_in_bad_input_is_explained(tmp_path, kwargs, message):
+    args = dict(sheet="ex-demo", group="T1", members=["Ana"], namespace={}, folder=tmp_path) | kwargs
+    with pytest.raises(ValueError, match=message):
+        course.hand_in(**args)
+
+
+def test_hand_in_reads_the_notebooks_variables_by_default(tmp_path):
+    my_prediction_1 = {"a": 1}  # noqa: F841 - a local, not a notebook variable: not collected
+    globals()["my_prediction_7"] = {"b": 2}
+    try:
+        record = course.hand_in("ex-demo", "T", ["A"], folder=tmp_path)
+    finally:
+        del globals()["my_prediction_7"]
+    assert record["predictions"] == {"7": {"b": 2}}
+
+
+def test_read_hand_ins_summarises_a_folder(tmp_path):
+    ns = _namespace()
+    course.hand_in("ex-demo", "Table 3", ["Ana", "Ben"], notes="He won | by far", namespace=ns, folder=tmp_path)
+    course.hand_in("ex-demo", "Table 4", ["Chen"], namespace={"my_prediction_1": {"slope": 0.25, "why": "?"}},
+                   folder=tmp_path)
+    course.hand_in("ex-other", "Table 3", ["Ana", "Ben"], namespace={}, folder=tmp_path)
+    text = course.read_hand_ins(tmp_path)
+    assert text.count("## ") == 2 and "## ex-demo" in text and "## ex-other" in text
+    assert "| Table 3 | Ana, Ben | 2 of 3 | 1 of 2 | He won \\| by far |" in text  # the | is escaped
+    assert "| Table 4 | Chen | 1 of 1 | – |  |" in text
+    assert "Prediction 1: group Table 3: slope = ..., why = tanh; group Table 4: slope = 0.25, why = ?" in text
+    assert "Prediction 10: group Table 3: late = x; group Table 4: ..." in text
+
+
+def test_read_hand_ins_refuses_an_empty_or_foreign_folder(tmp_path):
+    with pytest.raises(ValueError, match="no hand-in files"):
+        course.read_hand_ins(tmp_path)
+    (tmp_path / "hand-in_x_y.json").write_text("{}")
+    with pytest.raises(ValueError, match="is not a hand-in file"):
+        course.read_hand_ins(tmp_path)
+
+
+def test_teachers_command_prints_the_summary(tmp_path):
+    # The command that teaching/instructors.md gives: python -m initlab.course FOLDER.
+    import subprocess
+    import sys
+
+    course.hand_in("ex-demo", "T1", ["Ana"], namespace={"my_prediction_1": 0.5}, folder=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "initlab.course", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == course.read_hand_ins(tmp_path)
+    bad = subprocess.run([sys.executable, "-m", "initlab.course"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "usage: python -m initlab.course FOLDER" in bad.stderr
+    assert "python -m initlab.course hand-ins/" in (course.Path(__file__).parents[1] / "teaching" / "instructors.md").read_text()

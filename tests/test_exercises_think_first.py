@@ -11,7 +11,9 @@ Checked on the stored notebooks of all nine exercise pages (issue 13, item 4):
   measurement ran;
 * no code that a student sees before the solution states an answer in a comment or a
   printed label (the give-aways the issue quotes, and the same patterns elsewhere);
-* every Group exercise says what a group of three does (the book says groups of three or four).
+* every Group exercise says what a group of three does (the book says groups of three or four);
+* every notebook ends (before its teacher-only cells) with the group's hand-in cell, which
+  names the notebook's own sheet and writes nothing while the group's name is a placeholder.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def test_prediction_cell_then_gated_hidden_measure_cells(stem, label):
 @pytest.mark.parametrize("stem", STEMS)
 def test_gate_imported_in_the_first_cell(stem):
     code = [source(c) for c in load_cells(stem) if c["cell_type"] == "code"]
-    assert "from initlab.course import reveal_after" in code[0]
+    assert re.search(r"^from initlab\.course import (\w+, )*reveal_after\b", code[0], re.M)
     for c in code[1:]:  # the gate is only ever called on a prediction, at the start of a line
         assert c.count("reveal_after") == len(re.findall(r"^reveal_after\(my_prediction_\d+\)", c, re.M))
 
@@ -151,3 +153,20 @@ def test_every_group_task_has_a_rule_for_three(stem):
     for label, body in groups:
         assert re.search(r"(?i)\b(with\s+three\s+people|in\s+a\s+group\s+of\s+three)\b", body), \
             f"{label}: say what a group of three does"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_notebook_ends_with_its_hand_in(stem, tmp_path, monkeypatch, capsys):
+    cells = load_cells(stem)
+    student = [c for c in cells if "teacher-only" not in _tags(c)]
+    heading, cell = student[-2:]
+    assert heading["cell_type"] == "markdown" and source(heading).startswith("## Hand in your group's work")
+    label = re.search(r"^\((ex-[^)]+)\)=", source(cells[0]), re.M)[1]
+    assert cell["cell_type"] == "code" and f'hand_in("{label}", group=..., members=...' in source(cell)
+    assert "remove-output" in _tags(cell)  # the website shows no "fill in" line
+    assert re.search(r"^from initlab\.course import hand_in\b", source(next(c for c in cells if c["cell_type"] == "code")),
+                     re.M)
+    # As shipped (placeholders), the cell writes nothing and asks for the names.
+    monkeypatch.chdir(tmp_path)
+    exec(compile(source(cell), "hand-in", "exec"), {"hand_in": course.hand_in})
+    assert not list(tmp_path.iterdir()) and "fill in your group's name" in capsys.readouterr().out

@@ -381,10 +381,11 @@ def checker(function_name: str, expects: str = "function"):
                            "please tell your teacher or open an issue on the book's repository.")
             if verbose:
                 print(("Correct: " if ok else "Not yet: ") + message)
-            check.last_message = message
+            check.last_message, check.last_ok = message, ok
             return ok
 
         check.last_message = ""
+        check.last_ok = None  # not run yet (initlab.course.hand_in reports it so)
         check.function_name = function_name
         return check
 
