@@ -84,8 +84,12 @@ cache-guard:
 
 # --- the book -------------------------------------------------------------------------
 
-book: $(VENV)/.book-installed cache-guard  ## build the website into _build/html
+# The teachers' slides (slides/, reveal.js) go into the site's slides/ folder.
+SLIDES := $(BIN)/sphinx-build -W --keep-going -q -b revealjs slides $(HTML)/slides
+
+book: $(VENV)/.book-installed cache-guard  ## build the website into _build/html (with the slides)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(SLIDES)
 	@echo; echo "The book is built. Open $(abspath $(HTML))/index.html, or run: make serve"
 
 serve:  ## serve _build/html on http://localhost:8000 (PORT=...)
@@ -125,8 +129,9 @@ test-notebooks: $(VENV)/.dev-installed  ## run the notebooks with nbval (checked
 	@$(call pytest,$(NBVAL_FLAGS) chapters exercises)
 	@echo "$(FINGERPRINT)" > $(CACHE).fingerprint
 
-test-build: $(VENV)/.book-installed cache-guard  ## build the book, warnings and failing cells are errors
+test-build: $(VENV)/.book-installed cache-guard  ## build the book and the slides, warnings and failing cells are errors
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(SLIDES)
 
 test-site: $(VENV)/.dev-installed  ## browser tests of the built site (Chromium, Playwright)
 	@$(call pytest,tests/site)
