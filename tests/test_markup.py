@@ -1,6 +1,7 @@
 """MyST mistakes that render as raw text, caught in the sources before a build.
 
-Two kinds have reached the website: a backtick fence whose title holds backticks (CommonMark
+Three kinds have reached the website: a proof whose body opens with ``$$`` (sphinx-proof
+writes "Proof." in front of its first line, and the display becomes "Proof. $ … $"); a backtick fence whose title holds backticks (CommonMark
 forbids backticks in the info string of a backtick fence, so the directive is not parsed
 and its label is undefined; use a ``:::`` fence), and a line inside running text that starts
 with "+" (Markdown reads it as a bullet and cuts the mathematics around it in two). Display
@@ -25,6 +26,7 @@ PAGES = sorted(
 
 BACKTICK_FENCE_WITH_BACKTICKS = re.compile(r"^\s*`{3,}\{[^}]+\}.*`")
 PLUS_LINE = re.compile(r"^\s*\+\s")
+PROOF_OPENING = re.compile(r"^\s*[`:]{3,}\{prf:proof\}")
 
 
 def _markdown(path: Path) -> list[str]:
@@ -37,7 +39,13 @@ def _markdown(path: Path) -> list[str]:
 def problems(markdown: str) -> list[str]:
     """The lines of ``markdown`` that MyST would show as raw text."""
     found, in_display = [], False
-    for number, line in enumerate(markdown.splitlines(), start=1):
+    lines = markdown.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if PROOF_OPENING.match(line):
+            body = next((ln for ln in lines[number:] if ln.strip() and not ln.lstrip().startswith(":")), "")
+            if body.lstrip().startswith("$$"):
+                found.append(f"line {number}: a proof that opens with $$ renders as 'Proof. $ … $' "
+                             "(sphinx-proof puts 'Proof.' in front of the first line): open with a sentence")
         if BACKTICK_FENCE_WITH_BACKTICKS.match(line):
             found.append(f"line {number}: backticks in the title of a ``` fence (use :::): {line.strip()[:80]}")
         if not in_display and PLUS_LINE.match(line):
@@ -53,7 +61,9 @@ def test_no_markup_that_renders_raw(path):
     assert found == [], f"{path.relative_to(ROOT)}:\n" + "\n".join(found)
 
 
-def test_the_two_mistakes_are_caught():
+def test_the_mistakes_are_caught():
+    assert problems("```{prf:proof}\n$$\na = b\n$$\n```")
+    assert not problems("```{prf:proof}\nStep by step:\n\n$$\na = b\n$$\n```")
     assert problems("```{prf:theorem} PyTorch's `nn.Linear` default\nbody\n```")
     assert problems("1. $\\mathbb{E}[z^4] = \\big(a\n   + b\\big)$ (independence)")
 

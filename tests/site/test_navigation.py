@@ -1,0 +1,65 @@
+"""The menu buttons work on a phone, a tablet and a desktop.
+
+The visible ☰ (chapter list) and contents buttons sit in the article header. On a phone
+(390 px) and a tablet (800 px) each opens its drawer, a modal dialog holding the chapter
+list or the page's contents, with the links on screen; Escape closes it. On a desktop
+(1366 px) ☰ collapses the chapter list and a second press brings it back. (The themes'
+scripts had wired hidden twins of these buttons: _static/navigation.js.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitekit import open_page
+
+pytestmark = pytest.mark.timeout(240)
+
+PAGE = "chapters/04_relu_and_he.html"
+VISIBLE_TOGGLE = """(name) => [...document.querySelectorAll('.' + name)]
+    .filter(b => b.checkVisibility()).map(b => b.className)"""
+DRAWER = """(id) => { const d = document.getElementById(id);
+    const links = d ? [...d.querySelectorAll('a')].filter(a => a.checkVisibility()
+        && a.getBoundingClientRect().width > 0 && a.getBoundingClientRect().left < window.innerWidth) : [];
+    return {open: !!(d && d.open), links: links.length}; }"""
+
+
+def _press(page, name):
+    page.locator(f".{name}").filter(visible=True).first.click()
+    page.wait_for_timeout(500)  # the sidebar slides out in 0.2 s
+
+
+@pytest.mark.parametrize("width", [390, 800])
+@pytest.mark.parametrize("name, dialog, at_least", [
+    ("primary-toggle", "pst-primary-sidebar-modal", 10),  # the chapters and exercise pages
+    ("secondary-toggle", "pst-secondary-sidebar-modal", 3),  # the sections of chapter 4
+])
+def test_drawers_open_and_close_on_narrow_screens(browser, site_url, width, name, dialog, at_least):
+    opened = open_page(browser, site_url, PAGE, {"width": width, "height": 900}, is_mobile=width < 500)
+    page = opened.page
+    try:
+        assert len(page.evaluate(VISIBLE_TOGGLE, name)) == 1, f"one visible {name} at {width} px"
+        assert page.evaluate(DRAWER, dialog) == {"open": False, "links": 0}
+        _press(page, name)
+        state = page.evaluate(DRAWER, dialog)
+        assert state["open"] and state["links"] >= at_least, (width, name, state)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        assert not page.evaluate(DRAWER, dialog)["open"]
+    finally:
+        opened.close()
+
+
+def test_menu_button_collapses_the_chapter_list_on_a_desktop(browser, site_url):
+    opened = open_page(browser, site_url, PAGE, {"width": 1366, "height": 900})
+    page = opened.page
+    shown = """() => { const s = document.getElementById('pst-primary-sidebar');
+        return s.checkVisibility({visibilityProperty: true}) && s.getBoundingClientRect().right > 0; }"""
+    try:
+        assert page.evaluate(shown)
+        _press(page, "primary-toggle")
+        assert not page.evaluate(shown), "☰ did not collapse the chapter list"
+        _press(page, "primary-toggle")
+        assert page.evaluate(shown), "a second ☰ did not bring it back"
+    finally:
+        opened.close()
