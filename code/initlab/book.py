@@ -54,4 +54,22 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
         show(variable)
 
 
-__all__ = ["GLUED", "glue"]
+class Sentence(str):
+    """A string that the page shows as written: ``{glue:text}`` of a plain ``str`` shows its
+    repr, quotes included; glue a ``Sentence`` for words that the code chooses (a verdict
+    that depends on the numbers).
+
+    >>> Sentence("He is ahead")
+    He is ahead
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's text/plain
+        p.text(str(self))
+
+
+__all__ = ["GLUED", "Sentence", "glue"]
