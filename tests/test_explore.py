@@ -390,3 +390,27 @@ def test_race_lists_every_scheme_and_its_legend_hides_no_curve():
     box = ax.get_legend().get_window_extent(renderer)
     assert box.x0 >= ax.get_window_extent(renderer).x1  # beside the axes, not on them
     assert box.x1 <= fig.bbox.x1 + 1  # and inside the picture
+
+
+@pytest.mark.parametrize("schemes", [("he_normal",), ("zeros", "small_normal", "unit_normal", "he_normal", "orthogonal")])
+def test_race_with_a_wrong_number_of_schemes_says_so_after_run(schemes):
+    ex = RaceExplorer(scheduler=ImmediateScheduler(), steps=50)
+    picture, runs = ex.last_picture, ex.runs
+    ex.controls_dict["schemes"].value = schemes
+    ex.button.click()
+    assert ex.status.value.startswith("<p>Not run: choose two to four schemes")
+    assert ex.runs == runs and ex.last_picture == picture  # the last race stays on show
+
+
+def test_criticality_legend_keys_take_the_activation_colour():
+    from matplotlib.colors import to_hex
+
+    from initlab.plots.style import activation_color
+
+    ex = CriticalityExplorer(scheduler=ImmediateScheduler())
+    for act in ("tanh", "relu"):
+        ex.update(**{**ex.settings(), "activation": act})
+        for ax, label in ((ex._ax1, "variance map"), (ex._ax2, ex._meas.get_label())):
+            legend = ax.get_legend()
+            (handle,) = [h for h, t in zip(legend.legend_handles, legend.get_texts()) if t.get_text() == label]
+            assert to_hex(handle.get_color()) == to_hex(activation_color(act))

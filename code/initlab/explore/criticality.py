@@ -248,6 +248,13 @@ class CriticalityExplorer(Explorer):
             vals = np.concatenate([pred[np.isfinite(pred)], meas[np.isfinite(meas)]])
             if vals.size:
                 self._ax2.set_ylim(max(vals.min() / 2, 1e-200), min(vals.max() * 2, 1e200))
+        # The legends drew their keys from the lines when they were made: give the keys of
+        # the coloured lines the activation's colour too.
+        for ax, label in ((self._ax1, "variance map"), (self._ax2, self._meas.get_label())):
+            legend = ax.get_legend()
+            for handle, text in zip(legend.legend_handles, legend.get_texts()):
+                if text.get_text() == label:
+                    handle.set_color(color)
         self._ax2.set_title(_title_text(state), fontsize=9)
         return self.picture()
 

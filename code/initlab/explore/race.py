@@ -117,6 +117,16 @@ class RaceExplorer(Explorer):
         # First view: a short race so the figure is not empty.
         self.update(**{**self.settings(), "steps": 100})
 
+    def update(self, **settings):
+        # A race that cannot start says why, and keeps the picture of the last one (the
+        # ranking of that race must not replace the message).
+        try:
+            _check_schemes(settings.get("schemes", DEFAULT))
+        except ValueError as exc:
+            self.status.value = f"<p>Not run: {exc}.</p>"
+            return self.state
+        return super().update(**settings)
+
     def compute(self, schemes=DEFAULT, activation="relu", steps=300, lr=0.05):
         try:
             schemes = _check_schemes(schemes)
@@ -174,7 +184,10 @@ class RaceExplorer(Explorer):
                 mean = np.nanmean(y, axis=1) if y.size else np.array([])
                 lo = np.nanmin(y, axis=1) if y.size else np.array([])
                 hi = np.nanmax(y, axis=1) if y.size else np.array([])
-            (self._lines[s],) = ax.plot(steps, mean, "o-", ms=3, color=scheme_color(s), label=scheme_label(s))
+            # A line style and a marker per scheme: two schemes stuck at the same loss (ln 10 at
+            # chance) stay both visible, one drawn over the other.
+            (self._lines[s],) = ax.plot(steps, mean, ls=("-", "--", "-.", ":")[i % 4], marker="osD^"[i % 4], ms=3,
+                                        color=scheme_color(s), label=scheme_label(s))
             self._bands[s] = ax.fill_between(steps, lo, hi, color=scheme_color(s), alpha=0.2, lw=0)
         ax.set_xlim(0, max(state.total, 1))
         finite = loss[np.isfinite(loss)] if loss.size else np.array([])
