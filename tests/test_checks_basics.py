@@ -134,6 +134,8 @@ MISTAKES = [
     # chapter 4
     ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(1 / he_fan(fi, fo, mode)), "LeCun's"),
     ("check_he_std", lambda fi, fo, mode="fan_in": 2 / he_fan(fi, fo, mode), "is the variance"),
+    ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(2 / {"fan_in": fi, "fan_out": fo,
+                                                              "fan_avg": (fi + fo) // 2}[mode]), "integer division"),
     ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(2) / he_fan(fi, fo, mode), "must cover the fan"),
     ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(2 / fo), "you used fan_out where fan_in was asked"),
     ("check_he_std", lambda fi, fo, mode="fan_in": math.sqrt(2 / (fi + fo)), "Glorot's"),
@@ -327,3 +329,12 @@ def check_is_false(check, answer):
 def test_passing_the_result_instead_of_the_function(capsys):
     assert checks.check_he_std(0.2) is False
     assert "not the result of calling it" in capsys.readouterr().out
+
+
+def test_glorot_with_the_mean_of_the_fans_is_named(capsys):
+    # √(6/((fan_in + fan_out)/2)) is √2 too large, the same factor as an extra ReLU gain: the
+    # one message names both causes (and so it is not in MISTAKES, whose hints are unique).
+    wrong = _glorot(lambda fi, fo, g: g * math.sqrt(6 / ((fi + fo) / 2)))
+    for seed in range(5):
+        assert checks.check_glorot_uniform(wrong, rng=seed) is False
+        assert "divide by the mean of the fans" in capsys.readouterr().out

@@ -332,6 +332,8 @@ def _phi(act, z):
     (lambda K, c, a: c * np.mean(_dphi(a, math.sqrt(K) * np.random.default_rng(0).normal(size=20_000)) ** 2),
      "sampling estimate"),
     (_chi_nodes(20), "few nodes"),
+    (_chi(lambda K, c, a, t, w: c * np.sum(w * _dphi(a, math.sqrt(K) * t))), "square of the slope"),
+    (_chi_nodes(101), "sits on ReLU's kink"),
 ])
 def test_chi_perp_mistakes(wrong, phrase):
     ok, msg = run(P.check_chi_perp, wrong)

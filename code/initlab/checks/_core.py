@@ -306,22 +306,30 @@ def close(got: float, want: float, rtol: float = 1e-6, atol: float = 1e-12) -> b
 
 
 def match_mistake(got, candidates: Iterable[tuple[Any, str]], rtol: float = 1e-6, atol: float = 1e-12) -> str | None:
-    """Return the hint of the first candidate whose predicted value matches ``got``.
+    """Return the hint of the candidate whose predicted value matches ``got``.
 
     ``candidates`` are ``(predicted, hint)`` pairs: what a typical mistake would return and
     the sentence that explains it. Values may be numbers or arrays (compared elementwise).
+    When several match (two mistakes can give nearly the same value for some inputs), the
+    nearest one wins; on a tie, the first.
 
     >>> match_mistake(0.5, [(0.25, "squared"), (0.5, "halved")])
     'halved'
+    >>> match_mistake(1.0, [(1.01, "near"), (1.0, "exact")], rtol=0.02)
+    'exact'
     """
     g = np.asarray(got, dtype=float)
+    best, best_gap = None, math.inf
     for predicted, hint in candidates:
         p = np.asarray(predicted, dtype=float)
         if p.shape != g.shape and p.size != 1:
             continue
-        if np.all(np.abs(g - p) <= np.maximum(atol, rtol * np.abs(p))):
-            return hint
-    return None
+        gap = np.abs(g - p)
+        if np.all(gap <= np.maximum(atol, rtol * np.abs(p))):
+            worst = float(np.max(gap / np.maximum(np.abs(p), atol)))
+            if worst < best_gap:
+                best, best_gap = hint, worst
+    return best
 
 
 def std_se(sigma: float, n: int, kurtosis: float = 3.0) -> float:

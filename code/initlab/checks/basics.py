@@ -44,6 +44,8 @@ def check_he_std(answer, rng):
         fan_in, fan_out = int(rng.integers(20, 200)), int(rng.integers(300, 900))
         if mode == "fan_out":
             fan_in, fan_out = fan_out, fan_in
+        if mode == "fan_avg" and (fan_in + fan_out) % 2 == 0:
+            fan_out += 1  # an odd sum: the mean of the fans is not a whole number (// 2 is caught)
         cases.append((fan_in, fan_out, mode))
     for fan_in, fan_out, mode in cases:
         shown = f"he_std({fan_in}, {fan_out}, mode={mode!r})"
@@ -64,7 +66,10 @@ def check_he_std(answer, rng):
                 "fan_avg": "with mode='fan_avg' divide by the mean of the fans, (fan_in + fan_out)/2."}[mode]),
             (math.sqrt(2.0 / (fan_in + fan_out)), f"{shown} gave Glorot's √(2/(fan_in + fan_out)); "
                                                   "He uses one fan, chosen by mode."),
-        ])
+            (math.sqrt(2.0 / ((fan_in + fan_out) // 2)) if mode == "fan_avg" else float("nan"),
+             f"{shown}: the mean of the fans is (fan_in + fan_out) / 2 = {(fan_in + fan_out) / 2:g}; "
+             "integer division (//) rounds it down."),
+        ], rtol=1e-9)
         raise Fail(hint or f"{shown} should be √(2/{fan:g}) = {fmt(want)}; yours gives {fmt(got)}.")
     return "he_std gives √(2/fan) for all three modes (checked with fans you have not seen)."
 
@@ -426,8 +431,10 @@ def check_glorot_uniform(answer, rng):
                 ((1 / math.sqrt(3 * fan_in)) / sigma,
                  f"{shown} follows U[±1/√fan_in], the older heuristic that Glorot and Bengio compared against; "
                  "their normalized rule is a = √6/√(fan_in + fan_out)."),
-                (math.sqrt(2.0), f"your standard deviation is √2 too large for these fans: did you use the ReLU "
-                                 "gain with a tanh network? Multiply by the gain you are given."),
+                (math.sqrt(2.0), f"the standard deviation of {shown} is √2 too large: did you divide by the mean "
+                                 "of the fans, (fan_in + fan_out)/2, instead of their sum (Glorot's bound is "
+                                 "√(6/(fan_in + fan_out)))" + (", or use the ReLU gain with a tanh network?"
+                                                              if g == 1.0 else "?")),
                 (1 / g if g != 1 else float("nan"), f"{shown} ignores the gain: multiply a by it."),
                 (g if g != 1 else float("nan"), f"{shown} applies the gain twice (or squared); multiply a by it once."),
                 (math.sqrt((fan_in + fan_out) / (2.0 * fan_in)), f"{shown} uses fan_in alone (√(6/(2·fan_in))?); "

@@ -468,6 +468,18 @@ def check_relu_variance_trajectory(answer, rng):
                        f"{np.array2string(got, precision=4)}.")
 
 
+def _odd_nodes_relu(got: float, C_W: float) -> bool:
+    """True if ``got`` is C_W · E[relu′²] by Gauss–Hermite quadrature with an odd number of
+    nodes (3 to 201), the middle node at 0 counted with slope 0 or 1."""
+    for n in range(3, 202, 2):
+        t, w = np.polynomial.hermite_e.hermegauss(n)
+        w = w / math.sqrt(2 * math.pi)
+        for value in (C_W * w[t > 0].sum(), C_W * w[t >= 0].sum()):
+            if abs(got - value) <= 1e-9 * abs(value):
+                return True
+    return False
+
+
 @checker("chi_perp")
 def check_chi_perp(answer, rng):
     """Check ``chi_perp(K, C_W, activation)`` = C_W · E[φ′(z)²] with z ~ N(0, K), for
@@ -510,8 +522,13 @@ def check_chi_perp(answer, rng):
              "χ_⊥ uses the derivative φ′, not φ: C_W · E[φ′(z)²]."),
             (C_W * float(theory.gauss_expect(lambda z: dphi(z) ** 2, K * K, kink=kink)),
              "K is the variance of z, so its standard deviation is √K: use z = √K · (standard normal), not K · (standard normal)."),
+            (C_W * e_dphi if act == "tanh" else float("nan"),
+             "χ_⊥ averages the square of the slope: C_W · E[φ′(z)²], not C_W · E[φ′(z)]."),
         ], rtol=tol)
-        if hint is None and abs(got - want) <= 0.2 * abs(want):
+        if hint is None and act == "relu" and _odd_nodes_relu(got, C_W):
+            hint = (f"{what}: one of your quadrature nodes sits on ReLU's kink at 0 (an odd number of nodes), "
+                    "where the slope is neither 0 nor 1; use an even number, np.polynomial.hermite_e.hermegauss(100).")
+        if hint is None and abs(got - want) <= 0.05 * abs(want):
             hint = (f"{fmt(got)} is close to {fmt(want)} but not accurate enough: a sampling estimate is too noisy, and "
                     "Gauss–Hermite quadrature with few nodes misses the narrow peak of tanh′(z)² at large K; "
                     "use np.polynomial.hermite_e.hermegauss(100).")
