@@ -124,17 +124,20 @@ def test_hand_in_writes_predictions_and_verdicts(tmp_path, capsys):
     import json
 
     record = course.hand_in("ex-demo", "Table 3", ["Ana", "Ben", "Chen"], notes="He won | by far",
-                            namespace=_namespace(), folder=tmp_path)
+                            predictions=4, namespace=_namespace(), folder=tmp_path)
     (path,) = tmp_path.glob("*.json")
     assert path.name == "hand-in_ex-demo_table-3.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved == record
+    assert saved == record and saved["predictions_total"] == 4 and saved["file"] == path.name
+    assert repr(record) == "HandIn('ex-demo', group 'Table 3', saved as 'hand-in_ex-demo_table-3.json')"
     assert list(saved["predictions"]) == ["1", "2", "10"]  # in the exercise's order
     assert saved["predictions"]["1"] == {"slope": "...", "why": "tanh"}
     assert saved["predictions"]["2"] == {"ratio": 0.5, "n": 3}  # NumPy numbers as JSON numbers
     assert saved["checks"] == {"he_std": "passed", "sigmoid_slope": "not run"}
     out = capsys.readouterr().out
-    assert "group Table 3 (Ana, Ben, Chen): 2 of 3 predictions written; checks passed 1 of 2 (he_std)" in out
+    # four prediction cells, three of them run, two answered; one checker passed, one never run
+    assert ("group Table 3 (Ana, Ben, Chen): 2 of 4 predictions written (1 cell not run); "
+            "checks: 1 passed, 1 not run (he_std passed)") in out
     assert "upload this file" in out
 
 
@@ -179,23 +182,45 @@ def test_hand_in_reads_the_notebooks_variables_by_default(tmp_path):
 def test_read_hand_ins_summarises_a_folder(tmp_path):
     ns = _namespace()
     course.hand_in("ex-demo", "Table 3", ["Ana", "Ben"], notes="He won | by far", namespace=ns, folder=tmp_path)
-    course.hand_in("ex-demo", "Table 4", ["Chen"], namespace={"my_prediction_1": {"slope": 0.25, "why": "?"}},
-                   folder=tmp_path)
+    course.hand_in("ex-demo", "Table 4", ["Chen"], predictions=3,
+                   namespace={"my_prediction_1": {"slope": 0.25, "why": "?"}}, folder=tmp_path)
     course.hand_in("ex-other", "Table 3", ["Ana", "Ben"], namespace={}, folder=tmp_path)
+    # A second download of the same hand-in, renamed by the browser, and a foreign file.
+    first = tmp_path / "hand-in_ex-demo_table-4.json"
+    (tmp_path / "hand-in_ex-demo_table-4 (1).json").write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "grades.json").write_text("[1, 2]")
     text = course.read_hand_ins(tmp_path)
     assert text.count("## ") == 2 and "## ex-demo" in text and "## ex-other" in text
-    assert "| Table 3 | Ana, Ben | 2 of 3 | 1 of 2 | He won \\| by far |" in text  # the | is escaped
-    assert "| Table 4 | Chen | 1 of 1 | – |  |" in text
+    assert "| Table 3 | Ana, Ben | 2 of 3 | 1 passed, 1 not run | He won \\| by far |" in text  # | escaped
+    assert text.count("| Table 4 | Chen | 1 of 3 | – |  |") == 1  # the copy counted once
     assert "Prediction 1: group Table 3: slope = ..., why = tanh; group Table 4: slope = 0.25, why = ?" in text
-    assert "Prediction 10: group Table 3: late = x; group Table 4: ..." in text
+    assert "Prediction 10: group Table 3: late = x; group Table 4: (cell not run)" in text
+    assert text.rstrip().endswith("Not hand-in files, skipped: grades.json")
 
 
 def test_read_hand_ins_refuses_an_empty_or_foreign_folder(tmp_path):
-    with pytest.raises(ValueError, match="no hand-in files"):
+    with pytest.raises(course.HandInError, match="is not a folder"):
+        course.read_hand_ins(tmp_path / "missing")
+    with pytest.raises(course.HandInError, match="no hand-in files"):
         course.read_hand_ins(tmp_path)
     (tmp_path / "hand-in_x_y.json").write_text("{}")
-    with pytest.raises(ValueError, match="is not a hand-in file"):
+    with pytest.raises(course.HandInError, match="none of the 1 .json files"):
         course.read_hand_ins(tmp_path)
+
+
+def test_group_names_in_any_script_get_their_own_files(tmp_path):
+    for group in ("Ελληνικά", "Альфа", "Table 3"):
+        course.hand_in("ex-demo", group, ["A"], namespace={}, folder=tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["hand-in_ex-demo_table-3.json", "hand-in_ex-demo_альфа.json",
+                            "hand-in_ex-demo_ελληνικά.json"])
+
+
+def test_bad_input_shows_one_line_in_ipython():
+    with pytest.raises(course.HandInError) as info:
+        course.hand_in("ex-demo", "T", ["A"], notes=None, namespace={})
+    (line,) = info.value._render_traceback_()
+    assert "notes must be text in quotes" in line
 
 
 def test_teachers_command_prints_the_summary(tmp_path):

@@ -163,6 +163,9 @@ def test_every_notebook_ends_with_its_hand_in(stem, tmp_path, monkeypatch, capsy
     assert heading["cell_type"] == "markdown" and source(heading).startswith("## Hand in your group's work")
     label = re.search(r"^\((ex-[^)]+)\)=", source(cells[0]), re.M)[1]
     assert cell["cell_type"] == "code" and f'hand_in("{label}", group=..., members=...' in source(cell)
+    cells_with_predictions = {m for c in cells if c["cell_type"] == "code"
+                              for m in re.findall(r"^(my_prediction_\d+)\s*=", source(c), re.M)}
+    assert f"predictions={len(cells_with_predictions)})" in source(cell)  # counts the unrun ones too
     assert "remove-output" in _tags(cell)  # the website shows no "fill in" line
     assert re.search(r"^from initlab\.course import hand_in\b", source(next(c for c in cells if c["cell_type"] == "code")),
                      re.M)

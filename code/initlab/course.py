@@ -47,7 +47,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SHOW_ALL", "PredictionMissing", "hand_in", "is_answered", "read_hand_ins", "reveal_after", "show_all"]
+__all__ = ["SHOW_ALL", "HandIn", "HandInError", "PredictionMissing", "hand_in", "is_answered", "read_hand_ins",
+           "reveal_after", "show_all"]
 
 #: The environment variable that turns the gate off (the book's build and tests set it).
 SHOW_ALL = "INITLAB_SHOW_ALL"
@@ -162,6 +163,26 @@ def reveal_after(*predictions: Any) -> None:
 _PREDICTION = re.compile(r"^my_prediction_(\d+)$")
 
 
+class HandInError(ValueError):
+    """A hand-in that cannot be written or read, with what was wrong and what is allowed.
+
+    In IPython only the sentence is shown, without a traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[1;31mNot handed in:\x1b[0m {self}"]
+
+
+class HandIn(dict):
+    """A hand-in record (a dict, as saved in its JSON file) that a notebook shows in one line."""
+
+    def __repr__(self) -> str:
+        return f"HandIn({self['sheet']!r}, group {self['group']!r}, saved as {self['file']!r})"
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
+
 def _plain(value: Any) -> Any:
     """``value`` as JSON: numbers, strings, lists and dicts as they are, anything else as text."""
     if value is Ellipsis:
@@ -179,12 +200,18 @@ def _plain(value: Any) -> Any:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    """A file-name part for ``text``: letters of any script and digits, the rest as ``-``."""
+    slug = re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")
     return slug or "group"
 
 
-def hand_in(sheet: str, group: Any = ..., members: Any = ..., notes: str = "", *,
-            namespace: dict | None = None, folder: str | os.PathLike = ".") -> dict | None:
+def _verdicts(checks: dict) -> str:
+    counts = {v: sum(1 for x in checks.values() if x == v) for v in ("passed", "not yet", "not run")}
+    return ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "–"
+
+
+def hand_in(sheet: str, group: Any = ..., members: Any = ..., notes: str = "", *, predictions: int | None = None,
+            namespace: dict | None = None, folder: str | os.PathLike = ".") -> HandIn | None:
     """Write a group's hand-in for one exercise sheet to a small JSON file, and say so.
 
     The file holds every ``my_prediction_N`` of the notebook (as written, placeholders
@@ -196,29 +223,32 @@ def hand_in(sheet: str, group: Any = ..., members: Any = ..., notes: str = "", *
     ----------
     sheet : the exercise sheet's label, e.g. ``"ex-vanishing-exploding"``
     group : the group's name or number (the placeholder ``...`` until it is filled in)
-    members : the members' names, a list (or one string)
+    members : the members' names, a list (or one string, names separated by commas)
     notes : anything the group wants the teacher to read: a result, a surprise, a question
+    predictions : how many prediction cells the sheet has (the notebook's cell says), so
+        that predictions whose cells were never run count as not written
     namespace : where to look for predictions and checkers; the notebook's own variables
         (the caller's globals) by default
     folder : where to write the file
 
-    Returns the hand-in as a dict, or None (and a sentence saying what to fill in) while
-    ``group`` or ``members`` is still a placeholder.
+    Returns the hand-in (a dict, shown in one line), or None and a sentence saying what to
+    fill in while ``group`` or ``members`` is still a placeholder. Bad input raises
+    :class:`HandInError`, whose message says what is allowed.
 
     Example
     -------
     >>> import tempfile
     >>> ns = {"my_prediction_1": {"slope": 0.25}, "my_prediction_2": {"ratio": ...}}
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     record = hand_in("ex-demo", "Table 3", ["Ana", "Ben", "Chen"], namespace=ns, folder=tmp)
-    ...     # doctest: +ELLIPSIS
-    Hand-in for ex-demo, group Table 3 (Ana, Ben, Chen): 1 of 2 predictions written; no checker in this notebook...
-    >>> record["predictions"]["2"]
-    {'ratio': '...'}
+    ...     record = hand_in("ex-demo", "Table 3", ["Ana", "Ben", "Chen"], predictions=3, namespace=ns,
+    ...                      folder=tmp)  # doctest: +ELLIPSIS
+    Hand-in for ex-demo, group Table 3 (Ana, Ben, Chen): 1 of 3 predictions written (1 cell not run); ...
+    >>> record["predictions"]["2"], record
+    ({'ratio': '...'}, HandIn('ex-demo', group 'Table 3', saved as 'hand-in_ex-demo_table-3.json'))
     """
     if not isinstance(sheet, str) or not sheet.strip():
-        raise ValueError(f"sheet must be the exercise sheet's label, a non-empty string such as "
-                         f"'ex-vanishing-exploding'; got {sheet!r}")
+        raise HandInError(f"sheet must be the exercise sheet's label, a non-empty string such as "
+                          f"'ex-vanishing-exploding'; got {sheet!r}")
     if isinstance(members, str) and not _blank(members):
         members = [m.strip() for m in members.split(",") if m.strip()]
     if _blank(group) or _blank(members) or (isinstance(members, (list, tuple)) and
@@ -227,82 +257,114 @@ def hand_in(sheet: str, group: Any = ..., members: Any = ..., notes: str = "", *
               "then run this cell again.")
         return None
     if not isinstance(members, (list, tuple)) or not all(isinstance(m, str) for m in members):
-        raise ValueError(f"members must be a list of names, e.g. ['Ana', 'Ben', 'Chen']; got {members!r}")
+        raise HandInError(f"members must be a list of names in quotes, e.g. ['Ana', 'Ben', 'Chen']; got {members!r}")
     if not isinstance(notes, str):
-        raise ValueError(f"notes must be text (a string); got {type(notes).__name__}")
+        raise HandInError(f'notes must be text in quotes, e.g. notes="He won with ReLU", or "" for none; '
+                          f"got {type(notes).__name__}")
+    if predictions is not None and (not isinstance(predictions, int) or isinstance(predictions, bool)
+                                    or predictions < 0):
+        raise HandInError(f"predictions must be the number of prediction cells, a whole number >= 0; got {predictions!r}")
     if namespace is None:
         namespace = sys._getframe(1).f_globals
-    predictions = {}
+    found = {}
     for name in sorted((n for n in namespace if _PREDICTION.match(n)), key=lambda n: int(_PREDICTION.match(n)[1])):
-        predictions[_PREDICTION.match(name)[1]] = _plain(namespace[name])
+        found[_PREDICTION.match(name)[1]] = _plain(namespace[name])
     checks = {}
     for name, value in sorted(namespace.items()):
         if name.startswith("check_") and callable(value) and hasattr(value, "function_name"):
             ok = getattr(value, "last_ok", None)
             checks[value.function_name] = "not run" if ok is None else ("passed" if ok else "not yet")
-    record = {"sheet": sheet, "group": str(group), "members": list(members), "notes": notes,
-              "written": time.strftime("%Y-%m-%d %H:%M"), "predictions": predictions, "checks": checks}
+    total = max(predictions if predictions is not None else 0, len(found))
     path = Path(folder) / f"hand-in_{_slug(sheet)}_{_slug(str(group))}.json"
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    written = sum(is_answered(p) for p in predictions.values())
+    record = HandIn(sheet=sheet, group=str(group), members=list(members), notes=notes,
+                    written=time.strftime("%Y-%m-%d %H:%M:%S"), predictions=found, predictions_total=total,
+                    checks=checks, file=path.name)
+    try:
+        path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise HandInError(f"could not write {path}: {exc.strerror}; pass folder= a folder you can write to") from None
+    written = sum(is_answered(p) for p in found.values())
+    unrun = total - len(found)
     passed = [f for f, v in checks.items() if v == "passed"]
-    check_text = (f"checks passed {len(passed)} of {len(checks)}" + (f" ({', '.join(passed)})" if passed else "")
+    check_text = (f"checks: {_verdicts(checks)}" + (f" ({', '.join(passed)} passed)" if passed else "")
                   if checks else "no checker in this notebook")
-    print(f"Hand-in for {sheet}, group {group} ({', '.join(members)}): {written} of {len(predictions)} "
-          f"predictions written; {check_text}. Saved as {path.name}: upload this file.")
+    print(f"Hand-in for {sheet}, group {group} ({', '.join(members)}): {written} of {total} predictions written"
+          + (f" ({unrun} cell{'s' if unrun != 1 else ''} not run)" if unrun else "")
+          + f"; {check_text}. Saved as {path.name}: upload this file.")
     return record
 
 
 def read_hand_ins(folder: str | os.PathLike) -> str:
     """A teacher's summary of the hand-in files in ``folder``: one Markdown table per sheet,
-    a row per group (members, predictions written, checks passed, notes), then every
-    group's answer to each prediction, side by side.
+    a row per group (members, predictions written, checkers passed / not yet / not run,
+    notes), then every group's answer to each prediction, side by side.
+
+    Every ``*.json`` file of the folder is read, whatever a course site renamed it to; the
+    files that are not hand-ins are listed at the end. When a group handed in a sheet more
+    than once (a browser saves a second download as ``… (1).json``), the latest counts.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = hand_in("ex-demo", 1, "Ana, Ben", namespace={"my_prediction_1": 0.5}, folder=tmp)
-    ...     _ = hand_in("ex-demo", 2, "Chen, Dana", namespace={"my_prediction_1": ...}, folder=tmp)
+    ...     _ = hand_in("ex-demo", 1, "Ana, Ben", predictions=1, namespace={"my_prediction_1": 0.5}, folder=tmp)
+    ...     _ = hand_in("ex-demo", 2, "Chen, Dana", predictions=1, namespace={}, folder=tmp)
     ...     print(read_hand_ins(tmp))  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
     Hand-in for ...
     ## ex-demo
     <BLANKLINE>
-    | group | members | predictions written | checks passed | notes |
+    | group | members | predictions written | checkers | notes |
     |---|---|---|---|---|
     | 1 | Ana, Ben | 1 of 1 | – |  |
     | 2 | Chen, Dana | 0 of 1 | – |  |
     <BLANKLINE>
-    Prediction 1: group 1: 0.5; group 2: ...
+    Prediction 1: group 1: 0.5; group 2: (cell not run)
     """
-    files = sorted(Path(folder).glob("hand-in_*.json"))
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise HandInError(f"{folder} is not a folder: pass the folder that holds the groups' hand-in files")
+    files = sorted(folder.glob("*.json"))
     if not files:
-        raise ValueError(f"no hand-in files (hand-in_*.json) in {folder}")
-    sheets: dict[str, list[dict]] = {}
+        raise HandInError(f"no hand-in files (*.json) in {folder}")
+    latest: dict[tuple[str, str], dict] = {}
+    skipped = []
     for f in files:
         try:
             record = json.loads(f.read_text(encoding="utf-8"))
-            sheets.setdefault(record["sheet"], []).append(record)
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{f.name} is not a hand-in file written by initlab.course.hand_in ({exc})") from None
+            key = (record["sheet"], str(record["group"]).casefold())
+            record["predictions"], record["checks"], record["members"]  # noqa: B018 - required keys
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            skipped.append(f.name)
+            continue
+        if key not in latest or record.get("written", "") >= latest[key].get("written", ""):
+            latest[key] = record
+    if not latest:
+        raise HandInError(f"none of the {len(files)} .json files in {folder} is a hand-in written by "
+                          "initlab.course.hand_in")
+    sheets: dict[str, list[dict]] = {}
+    for (sheet, _), record in sorted(latest.items(), key=lambda kv: (kv[0][0], str(kv[1]["group"]))):
+        sheets.setdefault(sheet, []).append(record)
 
     def cell(text: Any) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
     out = []
     for sheet, records in sheets.items():
-        out += [f"## {sheet}", "", "| group | members | predictions written | checks passed | notes |",
+        out += [f"## {sheet}", "", "| group | members | predictions written | checkers | notes |",
                 "|---|---|---|---|---|"]
         for r in records:
-            preds, checks = r["predictions"], r["checks"]
-            passed = sum(v == "passed" for v in checks.values())
+            preds = r["predictions"]
+            total = max(int(r.get("predictions_total", 0)), len(preds))
             out.append(f"| {cell(r['group'])} | {cell(', '.join(r['members']))} | "
-                       f"{sum(is_answered(p) for p in preds.values())} of {len(preds)} | "
-                       f"{f'{passed} of {len(checks)}' if checks else '–'} | {cell(r['notes'])} |")
+                       f"{sum(is_answered(p) for p in preds.values())} of {total} | "
+                       f"{_verdicts(r['checks'])} | {cell(r['notes'])} |")
         out.append("")
         keys = sorted({k for r in records for k in r["predictions"]}, key=int)
         for k in keys:
-            answers = "; ".join(f"group {r['group']}: {_show(r['predictions'].get(k, '...'))}" for r in records)
+            answers = "; ".join(f"group {r['group']}: {_show(r['predictions'][k]) if k in r['predictions'] else '(cell not run)'}"
+                                for r in records)
             out.append(f"Prediction {k}: {answers}")
         out.append("")
+    if skipped:
+        out.append(f"Not hand-in files, skipped: {', '.join(skipped)}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -314,5 +376,8 @@ def _show(value: Any) -> str:
 
 if __name__ == "__main__":  # python -m initlab.course FOLDER: the teacher's summary
     if len(sys.argv) != 2:
-        sys.exit("usage: python -m initlab.course FOLDER  (the folder of the groups' hand-in_*.json files)")
-    print(read_hand_ins(sys.argv[1]), end="")
+        sys.exit("usage: python -m initlab.course FOLDER  (the folder of the groups' hand-in .json files)")
+    try:
+        print(read_hand_ins(sys.argv[1]), end="")
+    except HandInError as exc:
+        sys.exit(f"error: {exc}")
