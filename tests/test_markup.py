@@ -103,3 +103,14 @@ def test_bibliography_check_catches_the_old_entries():
     assert bib_title_problems(r"Initializers: jax.nn.initializers and flax.linen.Dense")
     assert bib_title_problems(r"\texttt{load\_digits}")
     assert bib_title_problems(r"{torch.nn.init}") == []
+
+
+def test_the_build_hides_the_tests_markers():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from hide_test_markers import strip_markers
+
+    assert strip_markers("# NBVAL_CHECK_OUTPUT\n# Check\nprint(1)") == "# Check\nprint(1)"
+    assert strip_markers("x = 1  # NBVAL_CHECK_OUTPUT is not alone here") == "x = 1  # NBVAL_CHECK_OUTPUT is not alone here"
+    assert "hide_test_markers: _ext" in (ROOT / "_config.yml").read_text()

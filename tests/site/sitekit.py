@@ -193,7 +193,9 @@ RAW_MARKUP = r"""
   const shown = (el) => el.checkVisibility();
   const hits = [];
   const directive = /```|~~~|:::\s*\{|\{(prf:[a-z]+|exercise|solution|admonition|figure|glue:?[a-z]*|cite:?[a-z]*|ref|numref|eq|doc|math|literalinclude|code-cell|note|warning|tip|dropdown)\}|^\([a-z0-9-]+\)=$/m;
-  const tex = /\\(texttt|textbf|emph|frac|dfrac|sqrt|mathbb|mathcal|operatorname|alpha|sigma|chi|ell|sum|left|right|begin|end)\b|\$[^$\s][^$]*\$/;
+  // TeX commands, $…$ left unparsed, and a lone $ next to typeset mathematics (a display that
+  // rendered as "Proof. $ … $").
+  const tex = /\\(texttt|textbf|emph|frac|dfrac|sqrt|mathbb|mathcal|operatorname|alpha|sigma|chi|ell|sum|left|right|begin|end)\b|\$[^$\s][^$]*\$|(^|\s)\$\s*$|^\s*\$(\s|$)/;
   const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;

@@ -48,6 +48,30 @@ def test_no_raw_markup_or_stray_tex(inspected):
     assert inspected.raw == [], "raw markup on the page:\n" + "\n".join(inspected.raw)
 
 
+def test_no_test_markers_on_the_pages(site_dir):
+    """The tests' marker comment stays in the notebooks, never in the code readers see
+    (``_ext/hide_test_markers.py``)."""
+    shown = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
+             if "NBVAL_CHECK_OUTPUT" in p.read_text(encoding="utf-8")]
+    assert shown == [], f"pages that show # NBVAL_CHECK_OUTPUT: {shown}"
+
+
+def test_every_page_has_its_icon(site_dir):
+    """Each page names its icon, and the icon is in the site (without one, browsers asked
+    every page's host for /favicon.ico and got a 404)."""
+    import re
+
+    for page in site_dir.rglob("*.html"):
+        if page.parts[len(site_dir.parts)] in ("slides", "_static", "_sources"):
+            continue  # the slides have their own head; _static holds no pages of the book
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="Refresh"' in html or "http-equiv=\"refresh\"" in html.lower():
+            continue  # index.html only redirects
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert icon, f"{page.relative_to(site_dir)} names no icon"
+        assert (page.parent / icon[1]).resolve().is_file(), f"{page.relative_to(site_dir)}: {icon[1]} is missing"
+
+
 def test_index_redirects_to_the_introduction(visit):
     result = visit("index.html")
     assert result.page.url.endswith("intro.html")
