@@ -73,6 +73,12 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Fingerprint of the site's own static files and Sphinx extensions. A build that re-reads no
+# page does not copy _static/ again, so an edited stylesheet or script would not reach the
+# site: when these change, the site and Sphinx's saved state go (the notebook cache stays).
+SITE_FINGERPRINT = $(shell cat $$(find _static _ext -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) \
+                     _config.yml _toc.yml | sha256sum | cut -c1-16)
+
 # Empty the notebook cache, and make Sphinx re-read every page, when the package or the
 # requirements changed since the cache was filled.
 .PHONY: cache-guard
@@ -80,6 +86,10 @@ cache-guard:
 	@if [ "$$(cat $(CACHE).fingerprint 2>/dev/null)" != "$(FINGERPRINT)" ]; then \
 	  [ -d $(CACHE) ] || [ -d $(DOCTREES) ] && echo "initlab or requirements changed: emptying $(CACHE) and $(DOCTREES)"; \
 	  rm -rf $(CACHE) $(DOCTREES); mkdir -p _build; echo "$(FINGERPRINT)" > $(CACHE).fingerprint; \
+	fi
+	@if [ "$$(cat _build/.site.fingerprint 2>/dev/null)" != "$(SITE_FINGERPRINT)" ]; then \
+	  [ -d $(HTML) ] && echo "_static, _ext or the configuration changed: rebuilding the site from scratch"; \
+	  rm -rf $(HTML) $(DOCTREES); mkdir -p _build; echo "$(SITE_FINGERPRINT)" > _build/.site.fingerprint; \
 	fi
 
 # --- the book -------------------------------------------------------------------------

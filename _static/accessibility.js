@@ -8,6 +8,12 @@
  * 2. Sphinx gives bibliography entries role="doc-biblioentry" inside role="list"; that
  *    role is deprecated and not allowed in a list, so assistive technology sees a list
  *    with no items. Make each entry a plain list item.
+ * 3. A control's spoken name must contain the words it shows (axe-core 4.14,
+ *    label-content-name-mismatch): the search buttons show "Search Ctrl+K" but were named
+ *    "Search", and myst-nb's "Show code cell output" toggles were named "Toggle hidden
+ *    content". Their names now come from what they show. The theme switch shows only icons
+ *    whose titles ("Light", "Dark", "System") disagreed with its name "Color mode": the
+ *    icons are hidden from assistive technology, and the name says what the button does.
  */
 (function () {
   "use strict";
@@ -21,6 +27,16 @@
     });
     document.querySelectorAll('[role="doc-biblioentry"]').forEach(function (entry) {
       entry.setAttribute("role", "listitem");
+    });
+    document.querySelectorAll(".search-button-field[aria-label], details > summary[aria-label]").forEach(function (el) {
+      if (el.textContent.trim()) el.removeAttribute("aria-label");
+    });
+    document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+      button.querySelectorAll("[title]").forEach(function (icon) {
+        icon.setAttribute("aria-hidden", "true");
+        icon.removeAttribute("title");
+      });
+      button.setAttribute("aria-label", "Color mode: switch between light, dark and the system's");
     });
   }
   if (document.readyState === "loading") {

@@ -35,13 +35,15 @@ sys.path.insert(0, str(ROOT / "tools"))
 import weight_report  # noqa: E402  (tools/weight_report.py)
 from sitebrowser import WAIT_FOR_MATHJAX  # noqa: E402  (tools/sitebrowser.py)
 
-#: axe-core, as shipped in the PyPI package axe-playwright-python (requirements-dev.txt).
-def axe_source() -> str:
-    import axe_playwright_python
+#: The version of axe-core the tests run (tests/site/vendor/axe-core, from npm).
+AXE_VERSION = "4.14.1"
 
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(
-        encoding="utf-8"
-    )
+
+def axe_source() -> str:
+    """axe-core's script, from the copy kept with the tests (see its README)."""
+    source = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    assert source.startswith(f"/*! axe v{AXE_VERSION}"), "tests/site/vendor/axe-core is not the version named here"
+    return source
 
 
 @dataclass(frozen=True)
