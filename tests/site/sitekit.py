@@ -211,6 +211,32 @@ RAW_MARKUP = r"""
 }
 """
 
+#: Display equations cut off: the formula reaches past the right edge of its box (or of the
+#: article's column) with no box between the formula and the article that actually scrolls
+#: (content wider than itself, overflow-x auto or scroll). Returns the first characters of each.
+CLIPPED_EQUATIONS = r"""
+() => {
+  const out = [];
+  for (const d of document.querySelectorAll('div.math')) {
+    const display = d.querySelector('.MathJax_Display');
+    if (!display || !d.checkVisibility()) continue;
+    const formula = display.querySelector(':scope > .MathJax') || display;
+    const r = formula.getBoundingClientRect();
+    const right = Math.max(r.left + formula.scrollWidth, r.right);
+    let scrolls = false;
+    for (let p = formula.parentElement; p && p.tagName !== 'ARTICLE'; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if ((o === 'auto' || o === 'scroll') && p.scrollWidth > p.clientWidth) { scrolls = true; break; }
+    }
+    const column = (d.closest('.bd-article') || document.body).getBoundingClientRect();
+    if (!scrolls && right > Math.min(d.getBoundingClientRect().right, column.right) + 1) {
+      out.push(d.textContent.trim().slice(0, 50));
+    }
+  }
+  return out;
+}
+"""
+
 #: Every image of the page (header and footer too), loaded or not, with its alt text.
 IMAGES = """
 () => Array.from(document.images).map((img) => ({
@@ -315,6 +341,7 @@ class Inspection:
     text: str = ""  # the text a reader sees, outside code (VISIBLE_TEXT)
     math: dict = field(default_factory=dict)  # formulas and their typesetting (MATH)
     raw: list[str] = field(default_factory=list)  # unparsed MyST or stray TeX (RAW_MARKUP)
+    clipped: list[str] = field(default_factory=list)  # display equations cut off (CLIPPED_EQUATIONS)
 
 
 _INSPECTIONS: dict[str, Inspection] = {}
@@ -349,6 +376,7 @@ def inspect_page(visit, page_path: str) -> Inspection:
     # As loaded, before axe and the solution clicks change the page.
     images, text, math = page.evaluate(IMAGES), page.evaluate(VISIBLE_TEXT), page.evaluate(MATH)
     raw = page.evaluate(RAW_MARKUP)
+    clipped = page.evaluate(CLIPPED_EQUATIONS)
     # axe-core downloads the style sheets again to read them, and resolves their @import
     # rules against the page rather than the sheet (a request for /basic.css that fails):
     # what goes wrong during its run is axe's doing, not the page's, so it is dropped.
@@ -390,6 +418,7 @@ def inspect_page(visit, page_path: str) -> Inspection:
         text=text,
         math=math,
         raw=raw,
+        clipped=clipped,
     )
     _INSPECTIONS[page_path] = inspection
     return inspection

@@ -48,6 +48,12 @@ def test_no_raw_markup_or_stray_tex(inspected):
     assert inspected.raw == [], "raw markup on the page:\n" + "\n".join(inspected.raw)
 
 
+def test_no_display_equation_is_cut_off_on_a_desktop(inspected):
+    """At 1280 px every displayed formula fits its column or scrolls in its own box
+    (tests/site/test_equations.py: the phone and tablet widths, and that the check can fail)."""
+    assert inspected.clipped == [], f"equations cut off: {inspected.clipped}"
+
+
 def test_no_test_markers_on_the_pages(site_dir):
     """The tests' marker comment stays in the notebooks, never in the code readers see
     (``_ext/hide_test_markers.py``)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitekit import PHONE, PROJECTOR, open_page
+from sitekit import CLIPPED_EQUATIONS, PHONE, PROJECTOR, open_page
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -49,9 +49,11 @@ def test_no_sideways_scrolling_on_a_phone(browser, site_url, toc_page):
     opened = open_page(browser, site_url, toc_page, PHONE, is_mobile=True)
     try:
         widths = opened.page.evaluate(WIDTHS)
+        clipped = opened.page.evaluate(CLIPPED_EQUATIONS)
     finally:
         opened.close()
     assert opened.outside_requests == []
+    assert clipped == [], f"{toc_page}: equations cut off on a phone (no sideways scroll in their box): {clipped}"
     assert widths["scrollWidth"] <= widths["viewport"] + 1, (
         f"{toc_page} is {widths['scrollWidth']} px wide on a {widths['viewport']} px phone; "
         f"wider elements: {widths['wide']}"
