@@ -55,6 +55,15 @@ def _open(browser, base, path):
     return open_notebook(browser, base, path)
 
 
+def _rendered_notebook(browser, base, path) -> dict:
+    """Open ``path`` in its own page, read what it renders (:func:`_rendered`), close it."""
+    page = _open(browser, base, path)
+    try:
+        return _rendered(page)
+    finally:
+        page.close()
+
+
 def _rendered(page) -> dict:
     # Only the notebook on show (window.jupyterapp.shell.currentWidget), not other tabs.
     return page.evaluate("""() => {
@@ -77,11 +86,7 @@ def _solutions(path: Path) -> int:
 
 
 def test_teacher_notebook_renders_myst_with_solutions_folded(browser, lab):
-    page = _open(browser, lab, "teacher/exercises/01_zero_and_symmetry.ipynb")
-    try:
-        seen = _rendered(page)
-    finally:
-        page.close()
+    seen = _rendered_notebook(browser, lab, "teacher/exercises/01_zero_and_symmetry.ipynb")
     expected = _solutions(ROOT / "exercises" / "01_zero_and_symmetry.ipynb")
     assert seen["myst"] > 0 and seen["katex"] > 10, seen
     assert "```{" not in seen["text"] and "{exercise}" not in seen["text"] and "$$" not in seen["text"]
@@ -90,11 +95,7 @@ def test_teacher_notebook_renders_myst_with_solutions_folded(browser, lab):
 
 
 def test_student_notebook_has_no_solution_and_no_raw_keys(browser, lab):
-    page = _open(browser, lab, "student/exercises/08_training_experiment.ipynb")
-    try:
-        seen = _rendered(page)
-    finally:
-        page.close()
+    seen = _rendered_notebook(browser, lab, "student/exercises/08_training_experiment.ipynb")
     assert seen["myst"] > 0 and seen["details"] == 0, seen
     assert "Solution" not in seen["text"]
     assert seen["notFound"] == 0, "references JupyterLab cannot resolve"
