@@ -25,6 +25,13 @@
         });
       });
     });
+    // A link followed inside a drawer closes it, so that the section it leads to is not
+    // left under the drawer (the themes keep it open until Escape or a tap outside).
+    document.querySelectorAll("#pst-primary-sidebar-modal, #pst-secondary-sidebar-modal").forEach(function (dialog) {
+      dialog.addEventListener("click", function (event) {
+        if (event.target.closest && event.target.closest("a[href]") && dialog.open) dialog.close();
+      });
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", wire);

@@ -63,3 +63,18 @@ def test_menu_button_collapses_the_chapter_list_on_a_desktop(browser, site_url):
         assert page.evaluate(shown), "a second ☰ did not bring it back"
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("width", [390, 800])
+def test_a_link_followed_in_the_contents_drawer_closes_it(browser, site_url, width):
+    opened = open_page(browser, site_url, PAGE, {"width": width, "height": 900}, is_mobile=width < 500)
+    page = opened.page
+    try:
+        _press(page, "secondary-toggle")
+        assert page.evaluate(DRAWER, "pst-secondary-sidebar-modal")["open"]
+        page.locator("#pst-secondary-sidebar-modal a[href^='#']").filter(visible=True).nth(1).click()
+        page.wait_for_timeout(500)
+        assert not page.evaluate(DRAWER, "pst-secondary-sidebar-modal")["open"], "the drawer covers the section"
+        assert page.evaluate("() => window.scrollY") > 0  # and the page went to the section
+    finally:
+        opened.close()
