@@ -1,28 +1,33 @@
-"""Serve MathJax 2.7 from the built site, so that mathematics renders offline.
+"""Serve MathJax 3 from the built site, so that mathematics renders offline.
 
 Sphinx loads MathJax 3 from a CDN by default. This extension copies the part of MathJax
-2.7 that the book needs from the PyPI package ``jupyter-server-mathjax`` (the copy that
-Jupyter itself serves) into ``<outdir>/_static/mathjax/`` and points ``mathjax_path``
-there, with a MathJax 2 configuration that typesets what Sphinx writes for math:
-``\\(..\\)`` inside ``<span class="math">`` and ``\\[..\\]`` inside ``<div class="math">``
-(MyST's ``$..$``, ``$$..$$`` and ``amsmath`` blocks all end up as those).
+3.2.2 that the book needs from the PyPI package ``sphinx-mathjax-offline`` (which ships
+MathJax's release files and nothing else of interest to the book) into
+``<outdir>/_static/mathjax/`` and points ``mathjax_path`` there, with a configuration that
+typesets what Sphinx writes for math: ``\\(..\\)`` inside ``<span class="math">`` and
+``\\[..\\]`` inside ``<div class="math">`` (MyST's ``$..$``, ``$$..$$`` and ``amsmath``
+blocks all end up as those).
 
-What is copied (about 2 MB of the package's 12 MB), see :data:`SUBSET`:
+The package is not loaded as a Sphinx extension: it would copy all of its 24 MB. What is
+copied (about 6 MB, of which a page downloads only ``tex-chtml.js`` and the fonts its
+formulas use), see :data:`SUBSET`:
 
-* ``MathJax.js``, the loader, and ``config/TeX-AMS-MML_HTMLorMML-full.js``, one file that
-  holds the TeX input, the HTML-CSS output and the usual extensions (the package ships
-  the HTML-CSS output only inside this file, and no CommonHTML output);
-* what that configuration loads on demand: the MathML operator tables, the HTML-CSS
-  autoload modules, the STIX-Web font metrics and ``woff`` fonts, the TeX extensions
-  (``\\boldsymbol``, ``\\cancel``, ...) and the accessibility menu.
+* ``tex-chtml.js``, one file with the TeX input, the CommonHTML output, the menu and the
+  hidden MathML for screen readers;
+* what it loads on demand: the TeX extensions (``\\boldsymbol``, ``\\cancel``, ...), the
+  CommonHTML fonts (``woff``), and the accessibility parts the menu can switch on (the
+  expression explorer and its speech rules, ``sre``).
 
-MathJax in English needs no localization files; the menu's other languages are left out.
+MathJax 3 replaced the book's MathJax 2.7 (end of life): it typesets chapter 9 in a third
+of the time, and its display formulas sit in a ``mjx-container`` that scrolls sideways
+instead of being cut off at the column's edge.
 """
 
 from __future__ import annotations
 
 import filecmp
 import shutil
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
@@ -35,83 +40,59 @@ logger = logging.getLogger(__name__)
 #: Folder inside ``_static`` that receives the MathJax files.
 TARGET = "mathjax"
 
-#: Files copied, as glob patterns relative to the package's ``static`` folder.
+#: The PyPI distribution that ships MathJax 3, and the folder of MathJax inside it.
+PACKAGE = "sphinx-mathjax-offline"
+PACKAGE_FOLDER = "sphinx-mathjax-offline/static/mathjax"
+
+#: The component the pages load.
+COMPONENT = "tex-chtml.js"
+
+#: Files copied, as glob patterns relative to the package's MathJax folder.
 SUBSET = (
-    "LICENSE",
-    "MathJax.js",
-    # One file with the TeX input, the HTML-CSS output and the usual extensions.
-    "config/TeX-AMS-MML_HTMLorMML-full.js",
-    # Loaded on demand: operator tables, HTML-CSS pieces, fonts, TeX macros.
-    "jax/element/mml/optable/*.js",
-    "jax/output/HTML-CSS/autoload/*.js",
-    "jax/output/HTML-CSS/fonts/STIX-Web/**/*.js",
-    "fonts/HTML-CSS/STIX-Web/woff/*.woff",
-    "extensions/HTML-CSS/handle-floats.js",
-    "extensions/TeX/*.js",
-    "extensions/a11y/accessibility-menu.js",
+    COMPONENT,
+    # TeX extensions that \require or the autoloader fetch (\boldsymbol, \cancel, ...).
+    "input/tex/extensions/*.js",
+    # The CommonHTML fonts, fetched by the browser only for the styles a page uses.
+    "output/chtml/fonts/woff-v2/*.woff",
+    # The menu's accessibility options (explorer, speech, semantic enrichment).
+    "a11y/*.js",
+    "ui/*.js",
+    "sre/**/*",
 )
 
-#: The six @font-face rules of the NativeMML output, pointed at local fonts only.
-NATIVE_MML_FONTS = {
-    f"@font-face /*{i}*/": {"src": f"local('{family}')"}
-    for i, family in enumerate(
-        ["MathJax_Caligraphic", "MathJax_Caligraphic", "MathJax_AMS", "MathJax_Script",
-         "MathJax_Fraktur", "MathJax_Fraktur"],
-        start=1,
-    )
-}
-
-#: MathJax 2 configuration (``MathJax.Hub.Config``). Only elements with the classes
-#: Sphinx and myst-nb give to mathematics are searched, so a ``$`` in prose or in code
-#: is never typeset.
-MATHJAX2_CONFIG: dict[str, Any] = {
-    "config": ["TeX-AMS-MML_HTMLorMML-full.js"],
-    "tex2jax": {
+#: MathJax 3 configuration (``window.MathJax``). Only elements with the classes Sphinx and
+#: myst-nb give to mathematics are searched, so a ``$`` in prose or in code is never
+#: typeset.
+MATHJAX3_CONFIG: dict[str, Any] = {
+    "tex": {
         "inlineMath": [["\\(", "\\)"]],
         "displayMath": [["\\[", "\\]"]],
         "processEscapes": False,
         "processEnvironments": True,
         "processRefs": False,
-        "processClass": "tex2jax_process|mathjax_process|math|output_area",
-        "ignoreClass": "tex2jax_ignore|mathjax_ignore|document",
+        # Without ``noundefined`` an unknown macro is a TeX error (an ``mjx-merror``
+        # element, which the site tests look for) rather than quiet red text.
+        "packages": {"[-]": ["noundefined"]},
     },
-    # An undefined macro is an error (shown as the TeX source, class "noError", which
-    # the site tests look for) rather than red text.
-    "TeX": {"equationNumbers": {"autoNumber": "none"}, "noUndefined": {"disabled": True}},
-    "HTML-CSS": {
-        "availableFonts": [],
-        "preferredFont": None,
-        "webFont": "STIX-Web",
-        "imageFont": None,
-        "linebreaks": {"automatic": True},
-        # MathJax declares a blank test font at url('about:blank'), which Chromium
-        # refuses with a console error; a local() source does the same job quietly.
-        "styles": {"@font-face": {"font-family": "MathJax_Blank", "src": "local('MathJax_Blank')"}},
+    "options": {
+        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area",
+        "ignoreHtmlClass": "tex2jax_ignore|mathjax_ignore|document",
     },
-    # The hidden MathML that AssistiveMML adds for screen readers is styled by the
-    # NativeMML output, whose fonts for \mathbb, \mathcal, \mathscr and \mathfrak
-    # are TeX fonts this package does not ship: use them only if installed locally.
-    "NativeMML": {"styles": NATIVE_MML_FONTS},
-    "MMLorHTML": {"prefer": "HTML"},
-    "messageStyle": "none",
-    "showProcessingMessages": False,
 }
 
 
 def mathjax_source() -> Path:
-    """Return the folder holding MathJax 2.7 inside ``jupyter_server_mathjax``."""
+    """Return the folder holding MathJax 3 inside ``sphinx-mathjax-offline``."""
     try:
-        import jupyter_server_mathjax
-    except ImportError as err:  # pragma: no cover - the requirement is pinned
+        folder = Path(distribution(PACKAGE).locate_file(PACKAGE_FOLDER))
+    except PackageNotFoundError as err:  # pragma: no cover - the requirement is pinned
         raise ExtensionError(
-            "local_mathjax needs the package jupyter-server-mathjax "
-            "(listed in requirements.txt); install it with "
-            "`pip install -r requirements.txt`"
+            f"local_mathjax needs the package {PACKAGE} (listed in requirements.txt); "
+            "install it with `pip install -r requirements.txt`"
         ) from err
-    static = Path(jupyter_server_mathjax.__file__).parent / "static"
-    if not (static / "MathJax.js").is_file():
-        raise ExtensionError(f"no MathJax.js in {static}; reinstall jupyter-server-mathjax")
-    return static
+    if not (folder / COMPONENT).is_file():
+        raise ExtensionError(f"no {COMPONENT} in {folder}; reinstall {PACKAGE}")
+    return folder
 
 
 def subset_files(static: Path) -> list[Path]:
@@ -139,23 +120,32 @@ def copy_subset(static: Path, dest: Path) -> int:
 
 
 def configure(app: Sphinx, config: Any) -> None:
-    """Point Sphinx's mathjax extension at the local copy, with a MathJax 2 config."""
-    config.mathjax_path = f"{TARGET}/MathJax.js"
-    config.mathjax2_config = MATHJAX2_CONFIG
-    # A MathJax 3 configuration would make Sphinx write `window.MathJax = {...}`;
-    # MyST adds one unless told not to.
-    config.mathjax3_config = None
+    """Point Sphinx's mathjax extension at the local copy, with the book's configuration."""
+    config.mathjax_path = f"{TARGET}/{COMPONENT}"
+    config.mathjax3_config = MATHJAX3_CONFIG
+    config.mathjax2_config = None
+    # MyST would overwrite the configuration's class names with its own.
     if "myst_update_mathjax" in config:
         config.myst_update_mathjax = False
 
 
+#: The package ships no licence file; MathJax's terms go next to the copied files.
+LICENSE_NOTICE = """MathJax 3.2.2, copied from the PyPI package sphinx-mathjax-offline 0.0.2.
+
+Copyright (c) 2009-2022 The MathJax Consortium.
+Licensed under the Apache License, Version 2.0: https://www.apache.org/licenses/LICENSE-2.0
+Source: https://github.com/mathjax/MathJax
+"""
+
+
 def copy_files(app: Sphinx) -> None:
-    """Copy MathJax into the output folder of HTML builders."""
+    """Copy MathJax, with its licence notice, into the output folder of HTML builders."""
     if app.builder.format != "html":
         return
     static = mathjax_source()
     dest = Path(app.outdir) / "_static" / TARGET
     copied = copy_subset(static, dest)
+    (dest / "LICENSE").write_text(LICENSE_NOTICE, encoding="utf-8")
     logger.info(f"local_mathjax: {copied} MathJax file(s) copied to {dest}")
 
 
@@ -164,4 +154,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After the other extensions' config-inited handlers (MyST's among them).
     app.connect("config-inited", configure, priority=900)
     app.connect("builder-inited", copy_files)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

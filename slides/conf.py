@@ -4,7 +4,7 @@ One deck per class session of ``teaching/instructors.md``: its derivations, step
 and its prediction and discussion questions. Built by ``make book`` into
 ``_build/html/slides/`` (``sphinx-build -b revealjs slides _build/html/slides``), so that the
 teachers' page links to them; reveal.js ships with sphinx-revealjs, and mathematics is
-typeset by the book's own local MathJax 2 (``_ext/local_mathjax.py``), so the slides work
+typeset by the book's own local MathJax 3 (``_ext/local_mathjax.py``), so the slides work
 offline on a classroom projector. ``tests/test_slides.py`` checks that every displayed
 formula on a slide is one that a chapter states (and checks by a cell next to it).
 """

@@ -58,7 +58,7 @@ def test_one_deck_per_session_each_with_its_slides(built):
         assert slides >= 6, deck
         # reveal.js: the title slide and one section per '##' heading
         assert html.count("<section") >= slides + 1, deck
-        assert 'src="_static/revealjs/dist/reveal.js"' in html and "_static/mathjax/MathJax.js" in html
+        assert 'src="_static/revealjs/dist/reveal.js"' in html and "_static/mathjax/tex-chtml.js" in html
 
 
 def test_slides_load_nothing_from_another_host(built):

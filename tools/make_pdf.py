@@ -100,16 +100,20 @@ async (pages) => {
 
 #: Typesets what was added and resolves when MathJax is done.
 TYPESET = """
-() => new Promise((resolve) => {
-  if (!window.MathJax || !window.MathJax.Hub) { resolve('no-mathjax'); return; }
-  MathJax.Hub.Queue(['Typeset', MathJax.Hub, document.querySelector('article.bd-article')]);
-  MathJax.Hub.Queue(() => resolve('typeset'));
-})
+() => {
+  if (!window.MathJax || !window.MathJax.typesetPromise) return 'no-mathjax';
+  return MathJax.typesetPromise([document.querySelector('article.bd-article')]).then(() => 'typeset');
+}
 """
 
 #: Resolves when every image of the page has loaded (or failed).
 WAIT_FOR_IMAGES = """
-() => Promise.all(Array.from(document.images).map((img) => img.complete ? null :
+() => Promise.all(Array.from(document.images).map((img) => {
+  // The galleries' pictures load lazily: the one each gallery shows is printed, so fetch it
+  // now; the hidden ones (display: none) are not printed and never load.
+  if (img.loading === 'lazy' && img.checkVisibility()) img.loading = 'eager';
+  return img;
+}).filter((img) => img.loading !== 'lazy').map((img) => img.complete ? null :
   new Promise((resolve) => { img.addEventListener('load', resolve);
                              img.addEventListener('error', resolve); })))
 """
@@ -118,13 +122,13 @@ SUMMARY = """
 () => ({
   images: document.querySelectorAll('article img').length,
   distinctImages: new Set(Array.from(document.querySelectorAll('article img')).map((i) => i.src)).size,
-  brokenImages: Array.from(document.querySelectorAll('article img'))
+  brokenImages: Array.from(document.querySelectorAll('article img')).filter((img) => img.loading !== 'lazy')
     .filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => img.src),
-  math: document.querySelectorAll('.MathJax, .MathJax_Display').length,
+  math: document.querySelectorAll('mjx-container').length,
   // Sphinx's math elements (MathJax's own output also uses the class "math").
   untypeset: Array.from(document.querySelectorAll('span.math.notranslate, div.math.notranslate'))
-    .filter((el) => !el.querySelector('.MathJax, .MathJax_Display')).length,
-  errors: document.querySelectorAll('.MathJax_Error, .noError').length,
+    .filter((el) => !el.querySelector('mjx-container')).length,
+  errors: document.querySelectorAll('mjx-merror').length,
 })
 """
 

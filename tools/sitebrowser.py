@@ -39,14 +39,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-#: Resolves when MathJax 2 has finished typesetting (at once if the page loads none).
+#: Resolves when MathJax 3 has finished its first typesetting of the page (at once if the
+#: page loads no MathJax). Until MathJax's script has run, ``window.MathJax`` is the page's
+#: configuration object, which has no ``startup.promise``.
 WAIT_FOR_MATHJAX = """
 () => new Promise((resolve) => {
-  const script = document.querySelector('script[src*="mathjax/MathJax.js"]');
+  const script = document.querySelector('script[src*="mathjax/tex-chtml.js"]');
   if (!script) { resolve('no-mathjax'); return; }
   const poll = () => {
-    if (window.MathJax && window.MathJax.Hub && window.MathJax.isReady) {
-      window.MathJax.Hub.Queue(() => resolve('typeset'));
+    const mj = window.MathJax;
+    if (mj && mj.startup && mj.startup.promise) {
+      mj.startup.promise.then(() => resolve('typeset'));
     } else { setTimeout(poll, 50); }
   };
   poll();

@@ -191,7 +191,7 @@ VISIBLE_TEXT = """
 #: with a little of its context.
 RAW_MARKUP = r"""
 () => {
-  const inCodeBlock = (el) => !!el.closest('pre, .highlight, .cell_input, .cell_output, script, style, .MathJax, .MathJax_Display, .MathJax_Preview, mjx-container');
+  const inCodeBlock = (el) => !!el.closest('pre, .highlight, .cell_input, .cell_output, script, style, mjx-container');
   const shown = (el) => el.checkVisibility();
   const hits = [];
   const directive = /```|~~~|:::\s*\{|\{(prf:[a-z]+|exercise|solution|admonition|figure|glue:?[a-z]*|cite:?[a-z]*|ref|numref|eq|doc|math|literalinclude|code-cell|note|warning|tip|dropdown)\}|^\([a-z0-9-]+\)=$/m;
@@ -211,16 +211,17 @@ RAW_MARKUP = r"""
 }
 """
 
-#: Display equations cut off: the formula reaches past the right edge of its box (or of the
-#: article's column) with no box between the formula and the article that actually scrolls
-#: (content wider than itself, overflow-x auto or scroll). Returns the first characters of each.
+#: Display equations cut off: the formula reaches past the left or right edge of its box (or
+#: of the article's column) with no box between the formula and the article that actually scrolls
+#: (content wider than itself, overflow-x auto or scroll); and inline formulas wider than their
+#: box when that box does not scroll. Returns the first characters of each.
 CLIPPED_EQUATIONS = r"""
 () => {
   const out = [];
   for (const d of document.querySelectorAll('div.math')) {
-    const display = d.querySelector('.MathJax_Display');
+    const display = d.querySelector('mjx-container');
     if (!display || !d.checkVisibility()) continue;
-    const formula = display.querySelector(':scope > .MathJax') || display;
+    const formula = display.querySelector(':scope > mjx-math') || display;
     const r = formula.getBoundingClientRect();
     const right = Math.max(r.left + formula.scrollWidth, r.right);
     let scrolls = false;
@@ -229,8 +230,20 @@ CLIPPED_EQUATIONS = r"""
       if ((o === 'auto' || o === 'scroll') && p.scrollWidth > p.clientWidth) { scrolls = true; break; }
     }
     const column = (d.closest('.bd-article') || document.body).getBoundingClientRect();
-    if (!scrolls && right > Math.min(d.getBoundingClientRect().right, column.right) + 1) {
+    const box = d.getBoundingClientRect();
+    // A centred formula wider than its box overflows on both sides: the left edge counts too.
+    if (!scrolls && (right > Math.min(box.right, column.right) + 1 || r.left < Math.max(box.left, column.left) - 1)) {
       out.push(d.textContent.trim().slice(0, 50));
+    }
+  }
+  // Inline formulas: wider than their box, which does not scroll (the theme clips them).
+  for (const span of document.querySelectorAll('span.math')) {
+    const formula = span.querySelector('mjx-container');
+    if (!formula || !span.checkVisibility()) continue;
+    const o = getComputedStyle(span).overflowX;
+    const scrolls = (o === 'auto' || o === 'scroll') && span.scrollWidth > span.clientWidth;
+    if (!scrolls && formula.getBoundingClientRect().width > span.getBoundingClientRect().width + 1) {
+      out.push('inline: ' + span.textContent.trim().slice(0, 50));
     }
   }
   return out;
@@ -243,6 +256,8 @@ IMAGES = """
   src: img.currentSrc || img.src,
   alt: (img.getAttribute('alt') || '').trim(),
   loaded: img.complete && img.naturalWidth > 0,
+  // Gallery pictures load when shown (loading="lazy"); until then they are not loaded.
+  lazy: img.loading === 'lazy',
 }))
 """
 
@@ -251,15 +266,16 @@ MATH = """
 () => {
   const blocks = Array.from(document.querySelectorAll('span.math.notranslate, div.math.notranslate'));
   const typeset = blocks.filter((el) =>
-    el.querySelector('.MathJax, .MathJax_Display, .MathJax_SVG, mjx-container'));
-  const errors = Array.from(document.querySelectorAll('.noError, .MathJax_Error, merror'))
+    el.querySelector('mjx-container'));
+  // An unknown macro or a TeX syntax error (noundefined is switched off, see _ext/local_mathjax.py).
+  const errors = Array.from(document.querySelectorAll('mjx-merror'))
     .map((el) => el.textContent.trim());
   return {
     blocks: blocks.length,
     typeset: typeset.length,
     untypeset: blocks.filter((el) => !typeset.includes(el))
       .slice(0, 5).map((el) => el.textContent.trim().slice(0, 80)),
-    outputs: document.querySelectorAll('.MathJax, .MathJax_Display').length,
+    outputs: document.querySelectorAll('mjx-container').length,
     errors: errors,
   };
 }

@@ -1,9 +1,9 @@
 """Display equations are never cut off: every displayed formula either fits its column or
-scrolls sideways inside its own box (``_static/site.css``; the theme gives scrollbars only to
-MathJax 3's containers, and the book serves MathJax 2, whose wide formulas were clipped
+scrolls sideways inside its own box (MathJax 3's ``mjx-container``, to which the theme
+gives a scrollbar; under the MathJax 2 the book served before, wide formulas were clipped
 mid-word). The check (``sitekit.CLIPPED_EQUATIONS``) runs on every page at a desktop's width
 (``test_pages.py``) and a phone's (``test_screens.py``); here at a tablet's, on the chapters,
-and on a page with the site's rule taken away, to show that it can fail."""
+and on a page with the scrolling box taken away, to show that it can fail."""
 
 from __future__ import annotations
 
@@ -31,13 +31,30 @@ def test_no_display_equation_is_cut_off_on_a_tablet(browser, site_url):
 
 
 def test_the_check_sees_a_clipped_equation(browser, site_url):
-    # Without the site's rule (overflow-x: auto on .MathJax_Display) chapter 2's proofs are cut off.
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    # Without a scrolling box (the theme's overflow: auto on mjx-container) chapter 2's wide
+    # formulas are cut off on a phone.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
         page.goto(site_url + "chapters/02_vanishing_exploding.html", wait_until="load")
         page.evaluate(WAIT_FOR_MATHJAX)
         assert page.evaluate(CLIPPED_EQUATIONS) == []
-        page.add_style_tag(content="div.math .MathJax_Display { overflow: visible !important; }")
+        page.add_style_tag(content="div.math mjx-container { overflow: visible !important; }")
         assert len(page.evaluate(CLIPPED_EQUATIONS)) >= 2
+    finally:
+        page.close()
+
+
+def test_the_check_sees_a_clipped_inline_formula(browser, site_url):
+    # Chapter 5 on a phone has inline formulas wider than the column: they scroll (class
+    # math-wide from _static/wide_math.js); clipped again, as the theme had them, the check sees them.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(site_url + "chapters/05_xavier_and_lecun.html", wait_until="load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.wait_for_timeout(300)
+        assert page.evaluate(CLIPPED_EQUATIONS) == []
+        assert page.evaluate("() => document.querySelectorAll('span.math.math-wide').length") >= 2
+        page.add_style_tag(content="span.math.math-wide { overflow: hidden !important; }")
+        assert len([c for c in page.evaluate(CLIPPED_EQUATIONS) if c.startswith("inline: ")]) >= 2
     finally:
         page.close()

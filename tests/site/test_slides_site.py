@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sitebrowser import WAIT_FOR_MATHJAX
+
 ROOT = Path(__file__).resolve().parents[2]
 DECKS = ("session1", "session2", "session3")
 
@@ -22,14 +24,13 @@ def test_deck_runs_offline_with_its_mathematics(visit, site_dir, deck):
     v = visit(f"slides/{deck}.html")
     page = v.page
     page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-    page.wait_for_function("() => window.MathJax && MathJax.isReady")
-    page.evaluate("() => new Promise(r => MathJax.Hub.Queue(r))")
+    page.evaluate(WAIT_FOR_MATHJAX)
     source = (ROOT / "slides" / f"{deck}.md").read_text(encoding="utf-8")
     headings = len(re.findall(r"^## ", source, re.M))
     assert page.evaluate("() => Reveal.getTotalSlides()") == headings + 1  # and the title slide
-    maths = page.evaluate("() => document.querySelectorAll('.MathJax, .MathJax_Display').length")
+    maths = page.evaluate("() => document.querySelectorAll('mjx-container').length")
     assert maths >= source.count("$$") // 2, "formulas left untypeset"
-    assert page.evaluate("() => document.querySelectorAll('.MathJax .noError, .MathJax_Error').length") == 0
+    assert page.evaluate("() => document.querySelectorAll('mjx-merror').length") == 0
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => Reveal.getIndices().h") == 1
     assert not v.problems(), v.problems()
