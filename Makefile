@@ -73,10 +73,10 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Fingerprint of the site's own static files and Sphinx extensions. A build that re-reads no
+# Fingerprint of the site's own static files, templates and Sphinx extensions. A build that re-reads no
 # page does not copy _static/ again, so an edited stylesheet or script would not reach the
 # site: when these change, the site and Sphinx's saved state go (the notebook cache stays).
-SITE_FINGERPRINT = $(shell cat $$(find _static _ext -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) \
+SITE_FINGERPRINT = $(shell cat $$(find _static _ext _templates -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) \
                      _config.yml _toc.yml | sha256sum | cut -c1-16)
 
 # Empty the notebook cache, and make Sphinx re-read every page, when the package or the

@@ -158,12 +158,13 @@ def test_one_picture_and_one_rule_per_combination(small):
 def test_pictures_are_the_explorers_own_drawings(small):
     ex, _, p = small
     fresh = WeightsExplorer(scheduler=ImmediateScheduler())
-    fresh.set_dpi(G.GALLERY_DPI)
+    fresh.set_dpi(G.GALLERY_DPI * G.SCALE)  # drawn at twice the layout's dpi
     for frame in p.frames:
         img = frame["img"]
         png = base64.b64decode(img["src"].removeprefix("data:image/png;base64,"))
         picture = Image.open(io.BytesIO(png))
-        assert picture.mode == "P" and picture.size == (int(img["width"]), int(img["height"]))
+        # Twice as many pixels as the picture takes on the page, in each direction.
+        assert picture.mode == "P" and tuple(n // G.SCALE for n in picture.size) == (int(img["width"]), int(img["height"]))
         state = fresh.update(**{**fresh.settings(), **frame["settings"]})
         assert png == G.compact_png(fresh.last_png)
         summary = fresh.describe(state)
@@ -215,16 +216,48 @@ def test_race_has_no_gallery_and_the_others_have_valid_ones():
         assert 2 <= math.prod(map(len, resolved.values())) <= G.MAX_FRAMES, name
 
 
-def test_the_book_build_turns_galleries_on(monkeypatch):
-    monkeypatch.delenv(GALLERY_ENV, raising=False)
+def _load_extension():
     spec = importlib.util.spec_from_file_location("explorer_galleries", ROOT / "_ext" / "explorer_galleries.py")
     ext = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ext)
+    return ext
+
+
+def test_the_book_build_turns_galleries_on(monkeypatch):
+    # setenv first, so that monkeypatch restores the variable (deletes it) after the test
+    # even though the extension sets it behind monkeypatch's back.
+    monkeypatch.setenv(GALLERY_ENV, "0")
+    ext = _load_extension()
     assert ext.GALLERY_ENV == GALLERY_ENV
-    ext.setup(None)
+    connected = []
+
+    class App:
+        def connect(self, event, handler):
+            connected.append(event)
+
+    ext.setup(App())
     assert G.gallery_enabled()
+    assert connected == ["doctree-resolved"]
     config = (ROOT / "_config.yml").read_text()
     assert re.search(r"^\s+explorer_galleries: _ext\s*$", config, re.M), "_config.yml does not load the extension"
+
+
+def test_the_build_serves_gallery_pictures_as_lazy_files():
+    ext = _load_extension()
+    ex = WeightsExplorer(scheduler=ImmediateScheduler())
+    # Two galleries of the same explorer on one page: their pictures are pairwise equal.
+    page = "<p>before</p>" + ex.gallery_html({"fan_in": [10, 30]}) * 2 + "<p>after</p>"
+    pictures = [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
+    assert len(pictures) == 4 and pictures[:2] == pictures[2:] and pictures[0] != pictures[1]
+    written = {}
+    out = ext.externalize(page, lambda name, png: written.setdefault(name, png), "../_images/")
+    assert "data:image" not in out and out.count('<img loading="lazy" src="../_images/gallery-') == 4
+    # Named by content: the two equal pictures are one file, and each file holds its picture.
+    assert len(written) == 2 and sorted(written.values()) == sorted({pictures[0], pictures[1]})
+    for name, png in written.items():
+        assert name == ext.picture_name(png) and f'src="../_images/{name}"' in out
+    # Everything else of the page is untouched.
+    assert re.sub(r'<img loading="lazy" src="[^"]+"', "", out) == re.sub(r'<img src="data:[^"]+"', "", page)
 
 
 CHAPTER_CALLS = {
@@ -248,3 +281,17 @@ def test_the_chapters_count_the_pictures_right(path):
     ex = eval(call.rsplit("\n", 1)[1], namespace)
     resolved = G.resolve_choices(ex, ex.gallery_choices)
     assert claimed == [math.prod(map(len, resolved.values()))]
+
+
+def test_captions_show_symbols_and_names_as_a_reader_writes_them():
+    """The page shows C<sub>W</sub>, not the plain-text C_W, and ReLU, not relu."""
+    assert G.html_text("C_W = 2 and C_b < 1, K_0 & b") == "C<sub>W</sub> = 2 and C<sub>b</sub> &lt; 1, K<sub>0</sub> &amp; b"
+    assert G.html_text("ABC_W x_1") == "ABC_W x_1"  # only the book's symbols C_… and K_…
+    ex = CriticalityExplorer(scheduler=ImmediateScheduler())
+    page = ex.gallery_html({"activation": ["relu"], "C_W": [2.0]})
+    captions = re.findall(r'<p class="ig-caption">(.*?)</p>', page)
+    assert captions and all("C_W" not in c and "C<sub>W</sub>" in c for c in captions)
+    # The gallery adds the explorer's current setting (tanh, C_W = 1) to the values asked for.
+    assert sum("ReLU with C<sub>W</sub> = 2.00" in c for c in captions) == 1
+    assert not any("relu" in c for c in captions)
+    assert "<legend>C<sub>W</sub></legend>" in page

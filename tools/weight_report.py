@@ -16,7 +16,7 @@ published book downloads that.
 The report (a text table, one line per page, then the totals and the largest figures)
 is printed and written to ``_build/weight-report.txt``. ``tests/site/test_weight.py``
 runs it and checks the budget: figures are SVG or PNG under 200 KB each, no page over
-3 MB in total.
+1.5 MB in total.
 
 Usage::
 
@@ -45,7 +45,7 @@ from sitebrowser import ROOT, WAIT_FOR_MATHJAX, chromium, new_context, served, t
 
 #: Budget checked by tests/site/test_weight.py.
 MAX_FIGURE_BYTES = 200 * 1024
-MAX_PAGE_BYTES = 3 * 1024 * 1024
+MAX_PAGE_BYTES = 3 * 512 * 1024  # 1.5 MB
 
 KINDS = ("html", "figures", "scripts", "styles", "fonts", "other")
 _BY_SUFFIX = {
@@ -185,7 +185,7 @@ def format_report(weights: list[PageWeight]) -> str:
         "Bytes each page of the book transfers with an empty browser cache (KB = 1024 bytes).",
         "Columns html ... total: as the local test server sends them (uncompressed).",
         "Column gzipped: as a compressing static host sends them (text files gzip -6);",
-        "the 3 MB budget applies to it. A reader who opens several pages downloads the shared",
+        "the 1.5 MB budget applies to it. A reader who opens several pages downloads the shared",
         "scripts, styles and fonts only once.",
         "",
         header,
@@ -227,7 +227,7 @@ def format_report(weights: list[PageWeight]) -> str:
 
 
 def budget_problems(weights: list[PageWeight]) -> list[str]:
-    """Every figure that is not SVG/PNG or is over 200 KB, every page over 3 MB (as a
+    """Every figure that is not SVG/PNG or is over 200 KB, every page over 1.5 MB (as a
     compressing host sends it)."""
     problems = []
     for w in weights:

@@ -7,18 +7,22 @@ On the pages of chapters 2, 6 and 9 the explorer is a gallery of precomputed pic
   caption is the summary that initlab computes for those settings in this process;
 * the arrow keys move within a row of buttons, with a visible focus ring;
 * all of this works with JavaScript switched off (the gallery is HTML and CSS only);
+* its pictures are separate files (``_ext/explorer_galleries.py``), and the page fetches
+  only the one on show: the next when a button shows it;
 * printed (the PDF), a gallery is the picture of the chapter's settings, without buttons.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 
 import pytest
 
 from initlab.explore import EXPLORERS, ImmediateScheduler
-from initlab.explore.gallery import resolve_choices
+from initlab.explore.gallery import html_text, resolve_choices
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -55,6 +59,11 @@ def _summary(name: str, settings: dict) -> str:
     return ex.describe(ex.update(**settings))
 
 
+def _as_shown(text: str) -> str:
+    """Plain explorer text as the page's caption reads (C_W is set as C<sub>W</sub>)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text(text)))
+
+
 def _norm(value) -> str:
     """A value as text, numbers in one form (the page's JSON reads 1.0 back as 1)."""
     try:
@@ -81,7 +90,7 @@ def _check_shown(page, name: str) -> dict:
         _norm(settings[k]) for k in EXPLORERS[name].gallery_choices
     ), f"checked {gallery['checked']} but the picture shows {settings}"
     summary = _summary(name, settings)
-    assert shown["caption"].endswith(summary), f"caption {shown['caption']!r} is not {summary!r}"
+    assert shown["caption"].endswith(_as_shown(summary)), f"caption {shown['caption']!r} is not {summary!r}"
     assert shown["alt"].endswith(summary)
     assert shown["width"] > 300, f"the picture is only {shown['width']} px wide"
     return settings
@@ -108,6 +117,50 @@ def test_gallery_opens_at_the_chapter_settings_and_buttons_switch(visit, path):
             labels.nth(k).click()
             shown.append(json.dumps(_check_shown(page, name), sort_keys=True))
     assert len(set(shown)) >= rows.count() + 1, f"the clicks showed only {len(set(shown))} different pictures"
+
+
+#: The gallery pictures the page has fetched, and what each gallery picture points at.
+PICTURES = r"""
+() => ({
+  fetched: performance.getEntriesByType('resource').map((e) => e.name)
+    .filter((u) => u.includes('/_images/gallery-')),
+  images: Array.from(document.querySelectorAll('.initlab-gallery .ig-frame img')).map((img) => ({
+    src: img.getAttribute('src'), loading: img.getAttribute('loading'),
+    shown: img.checkVisibility(), loaded: img.complete && img.naturalWidth > 0,
+  })),
+  inline: document.documentElement.outerHTML.includes('data:image/png;base64'),
+})
+"""
+
+
+def test_gallery_pictures_are_files_fetched_when_shown(visit):
+    page = visit("chapters/02_vanishing_exploding.html").page
+    before = page.evaluate(PICTURES)
+    assert not before["inline"], "a picture is still inside the page as base64"
+    images = before["images"]
+    assert len(images) == 32 and all(
+        i["src"].startswith("../_images/gallery-") and i["src"].endswith(".png") and i["loading"] == "lazy"
+        for i in images
+    ), images[:3]
+    # Far below the top of the page, even the picture on show waits until the reader
+    # scrolls near it (the other 31 are display: none, so never fetched until shown).
+    assert len([i for i in images if i["shown"]]) == 1 and before["fetched"] == []
+    page.locator(".initlab-gallery").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.initlab-gallery .ig-frame img')]"
+        ".some((i) => i.checkVisibility() && i.complete && i.naturalWidth > 0)"
+    )
+    before = page.evaluate(PICTURES)
+    shown = [i for i in before["images"] if i["shown"]]
+    assert len(shown) == 1 and shown[0]["loaded"]
+    assert len(before["fetched"]) == 1 and before["fetched"][0].endswith(shown[0]["src"].removeprefix(".."))
+    page.locator(".initlab-gallery label", has_text="ReLU").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.initlab-gallery .ig-frame img')]"
+        ".some((i) => i.checkVisibility() && i.complete && i.naturalWidth > 0 && !i.closest('.ig-default'))"
+    )
+    after = page.evaluate(PICTURES)
+    assert len(after["fetched"]) == 2, after["fetched"]  # the new picture, and only it
 
 
 def test_arrow_keys_move_within_a_row_with_a_focus_ring(visit):

@@ -2,8 +2,10 @@
 
 The report goes to ``_build/weight-report.txt`` (next to the tested ``html`` folder) and
 to the test's output. Budget: every figure is SVG or PNG and under 200 KB; no page
-transfers more than 3 MB with an empty cache from a host that gzips text files (the
-uncompressed bytes are in the report too).
+transfers more than 1.5 MB with an empty cache from a host that gzips text files (the
+uncompressed bytes are in the report too). What made pages heavy stays out: the theme's
+1.5 MB Font Awesome script (the icons come from its web fonts), and gallery pictures
+inside the HTML (they are files, fetched when shown).
 """
 
 from __future__ import annotations
@@ -76,3 +78,35 @@ def test_tool_measures_what_the_tests_measure(browser, site_url, visit):
 
     # Same files, same sizes (a file's bytes do not depend on who asks for it).
     assert files(tool) == files(tests)
+
+
+#: The theme's icons as a reader sees them: each visible Font Awesome icon, the font its
+#: glyph is drawn with, and whether that font has loaded.
+ICONS = r"""
+async () => {
+  await document.fonts.ready;
+  return Array.from(document.querySelectorAll('i[class*="fa-"]')).filter((i) => i.checkVisibility())
+    .map((i) => {
+      const style = getComputedStyle(i, '::before');
+      const family = style.fontFamily.split(',')[0].replace(/"/g, '').trim();
+      return { cls: i.className, family, content: style.content, width: i.getBoundingClientRect().width,
+               loaded: document.fonts.check(`${style.fontWeight} 16px "${family}"`) };
+    });
+}
+"""
+
+
+def test_icons_come_from_web_fonts_without_the_font_awesome_script(visit):
+    """The 1.5 MB script is gone (``_templates/static/webpack-macros.html``), and every icon
+    in the header still shows: a glyph of Font Awesome's fonts, loaded, of non-zero width."""
+    for path in ("intro.html", "chapters/02_vanishing_exploding.html"):
+        seen = visit(path)
+        page = seen.page
+        scripts = page.evaluate("() => Array.from(document.scripts).map((s) => s.src)")
+        assert not [s for s in scripts if "fontawesome" in s.lower()], scripts
+        icons = page.evaluate(ICONS)
+        assert len(icons) >= 4, icons  # search, launch, repository, download, theme ...
+        bad = [i for i in icons if not (i["family"].startswith("Font Awesome 6") and i["loaded"]
+                                        and i["content"] not in ("none", "normal", '""') and i["width"] > 4)]
+        assert bad == [], bad
+        assert seen.problems() == [], seen.problems()

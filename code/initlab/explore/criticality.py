@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import theory
 from ..ensemble import forward_ensemble
-from ..plots.style import activation_color
+from ..plots.style import activation_color, activation_label
 from ._base import Explorer, freeze_layout, dropdown, plain_log_axis, new_figure, slider
 
 DEPTH = 30
@@ -151,7 +151,7 @@ def describe_criticality(state: CriticalityState) -> str:
         return ""
     act, C_W, C_b = state.activation, state.C_W, state.C_b
     chi, chi_par = state.chi_perp, state.chi_par
-    head = f"{act} with C_W = {C_W:.2f}, C_b = {C_b:.2f}: "
+    head = f"{activation_label(act)} with C_W = {C_W:.2f}, C_b = {C_b:.2f}: "
     if act == "relu":
         slope = C_W / 2.0
         chis = f"χ⊥ = χ∥ = C_W/2 = {slope:.3g} at every K"

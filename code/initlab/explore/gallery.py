@@ -14,9 +14,11 @@ every picture has its own alt text and a caption with the explorer's one-sentenc
 A browser without ``:has()`` shows the picture of the default settings, and so does
 a printout (the PDF), without the buttons.
 
-The pictures are the explorer's own renderings (``Explorer.update``) at ``GALLERY_DPI``,
-reduced to 256 colours, about 14–20 KB each, so a gallery of 32 pictures adds about 0.6 MB
-to its page.
+The pictures are the explorer's own renderings (``Explorer.update``), laid out at
+``GALLERY_DPI`` and drawn at twice that for high-density screens (``plots.sharp.SCALE``),
+reduced to 256 colours. In the notebook output they are data URIs; the book's build turns
+them into separate files that the page fetches only when a picture is shown
+(``_ext/explorer_galleries.py``).
 
 Galleries are made only when the environment variable ``INITLAB_EXPLORER_GALLERY`` is ``1``.
 The book's build sets it for the kernels that execute the notebooks
@@ -40,13 +42,19 @@ import itertools
 import json
 import math
 import os
+import re
 from numbers import Real
+
+from ..plots.sharp import SCALE, compact_png, png_size
 
 #: Environment variable that turns galleries on (``"1"``) in the explorers' rich display.
 GALLERY_ENV = "INITLAB_EXPLORER_GALLERY"
-#: Resolution of the gallery's pictures (the live widget draws at a lower one, for speed).
+#: Layout resolution of the gallery's pictures: their size on the page is the figure's size
+#: at this dpi, and they are drawn at SCALE times it (the live widget draws at a lower one,
+#: for speed).
 GALLERY_DPI = 80
-#: Most pictures one gallery may hold (each is 14–20 KB of page weight).
+#: Most pictures one gallery may hold (each is 30–50 KB, a file the page fetches when shown;
+#: the notebook output carries them all).
 MAX_FRAMES = 48
 
 _ids = itertools.count(1)
@@ -98,6 +106,16 @@ def value_label(name: str, value) -> str:
     if isinstance(value, Real) and not isinstance(value, bool):
         return f"{value:g}"
     return str(value)
+
+
+#: Plain-text names of the book's symbols with a subscript, as the explorers write them.
+_SUBSCRIPTED = re.compile(r"\b([CK])_([A-Za-z0-9]+)\b")
+
+
+def html_text(text: str) -> str:
+    """Plain explorer text as HTML: escaped, with ``C_W`` and ``C_b`` set as C<sub>W</sub>
+    and C<sub>b</sub> (a reader of the page should not see the underscore of plain text)."""
+    return _SUBSCRIPTED.sub(r"\1<sub>\2</sub>", html.escape(text))
 
 
 def resolve_choices(explorer, choices: dict) -> dict[str, list]:
@@ -160,21 +178,6 @@ def resolve_choices(explorer, choices: dict) -> dict[str, list]:
     return out
 
 
-def compact_png(png: bytes) -> bytes:
-    """The same picture with a 256-colour palette (no dithering), in a third of the bytes.
-
-    Maximum-coverage quantization keeps every pixel within a few levels (of 255) of its
-    colour; median cut, the default, moved rare colours such as the thin lines by up to 50.
-    """
-    from PIL import Image
-
-    img = Image.open(io.BytesIO(png)).convert("RGB")
-    small = img.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
-    buf = io.BytesIO()
-    small.save(buf, format="png", optimize=True)
-    return buf.getvalue()
-
-
 def _settings_text(explorer, settings: dict, names) -> str:
     return ", ".join(f"{explorer.controls_dict[n].description} {value_label(n, settings[n])}" for n in names)
 
@@ -200,7 +203,7 @@ def gallery_html(explorer, choices: dict | None = None, dpi: int = GALLERY_DPI) 
     gid = f"ig-{explorer.name.replace('_', '-')}-{next(_ids)}"
     worker = type(explorer)(scheduler=ImmediateScheduler(), **base)
     worker.picture_format = "png"  # the gallery's pictures are PNGs: draw nothing else
-    worker.set_dpi(dpi)
+    worker.set_dpi(dpi * SCALE)
 
     rows, rules, frames = [], [], []
     for i, name in enumerate(names):
@@ -214,13 +217,13 @@ def gallery_html(explorer, choices: dict | None = None, dpi: int = GALLERY_DPI) 
                 f'<label for="{rid}">{html.escape(value_label(name, value))}</label>'
             )
         rows.append(
-            f'<fieldset class="ig-row"><legend>{html.escape(control.description)}</legend>{"".join(buttons)}</fieldset>'
+            f'<fieldset class="ig-row"><legend>{html_text(control.description)}</legend>{"".join(buttons)}</fieldset>'
         )
     for f, combo in enumerate(itertools.product(*(range(len(choices[n])) for n in names))):
         settings = {**base, **{n: choices[n][k] for n, k in zip(names, combo)}}
         state = worker.update(**settings)
         png = compact_png(worker.last_png)
-        width, height = _png_size(png)
+        width, height = (n // SCALE for n in png_size(png))
         is_default = all(settings[n] == base[n] for n in names)
         label = _settings_text(explorer, settings, names)
         summary = worker.describe(state)
@@ -233,15 +236,16 @@ def gallery_html(explorer, choices: dict | None = None, dpi: int = GALLERY_DPI) 
             f'<div class="ig-frame ig-f{f}{" ig-default" if is_default else ""}" data-settings="{data_settings}">'
             f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" width="{width}" '
             f'height="{height}" alt="{html.escape(alt, quote=True)}">'
-            f'<p class="ig-caption"><strong>{html.escape(label[0].upper() + label[1:])}.</strong> '
-            f"{html.escape(summary)}</p></div>"
+            f'<p class="ig-caption"><strong>{html_text(label[0].upper() + label[1:])}.</strong> '
+            f"{html_text(summary)}</p></div>"
         )
     fixed_text = _settings_text(explorer, base, fixed)
     note = (
         f"These {len(frames)} pictures were computed in advance: choose a value in each row above"
         + (f"; the other settings stay at {fixed_text}." if fixed else ".")
-        + " To move every slider freely, open this page as a notebook with the launch button at the top"
-        " of the page (Binder, Colab or JupyterHub), or run it on your own machine, and run the cell."
+        + " In the notebook the explorer has a slider for every setting, with any value in between:"
+        " open this page as a notebook with the launch button at the top of the page (Binder, Colab"
+        " or JupyterHub), or on your own machine, and run the cell."
     )
     css = (
         BASE_CSS
@@ -257,8 +261,3 @@ def gallery_html(explorer, choices: dict | None = None, dpi: int = GALLERY_DPI) 
         f'<div class="ig-frames">{"".join(frames)}</div>'
         f'<p class="ig-note">{html.escape(note)}</p></div>'
     )
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's header."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

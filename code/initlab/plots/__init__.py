@@ -4,7 +4,8 @@ Every figure in the book is made through this package so that all of them look a
 one colour per scheme and per activation (the same everywhere), labelled axes, readable on
 a light or dark page and on a projector. ``style`` holds the shared look; each part of the
 book has a module of figure functions (``signals``, ``derivations``, ``practice``,
-``statistics``) that return a Matplotlib ``Figure``.
+``statistics``) that return a Matplotlib ``Figure``. Inside IPython, importing the package
+also makes figures show sharp on high-density screens (``sharp``).
 
 Example
 -------
@@ -14,6 +15,7 @@ Example
 [<matplotlib.lines.Line2D object at ...>]
 """
 
+from . import sharp
 from .style import (
     ACTIVATION_COLORS,
     SCHEME_COLORS,
@@ -35,3 +37,6 @@ __all__ = [
     "scheme_color",
     "scheme_label",
 ]
+
+# Notebooks show figures at twice their dpi, at their usual size (nothing outside IPython).
+sharp.install()
