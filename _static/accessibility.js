@@ -13,10 +13,17 @@
  *    "Search", and myst-nb's "Show code cell output" toggles were named "Toggle hidden
  *    content". Their names now come from what they show. The theme switch shows only icons
  *    whose titles ("Light", "Dark", "System") disagreed with its name "Color mode": the
- *    icons are hidden from assistive technology, and the name says what the button does.
+ *    icons are hidden from assistive technology, and the name says the mode in force and
+ *    what the button does ("Color mode: light. Press to switch ...").
  */
 (function () {
   "use strict";
+  var MODES = { light: "light", dark: "dark", auto: "the system's" };
+  function labelThemeSwitch(button) {
+    var mode = document.documentElement.dataset.mode || "auto";
+    button.setAttribute("aria-label", "Color mode: " + (MODES[mode] || mode) +
+      ". Press to switch between light, dark and the system's");
+  }
   function repair() {
     document.querySelectorAll("summary").forEach(function (summary) {
       if (summary.textContent.trim() || summary.hasAttribute("aria-label")) return;
@@ -36,8 +43,12 @@
         icon.setAttribute("aria-hidden", "true");
         icon.removeAttribute("title");
       });
-      button.setAttribute("aria-label", "Color mode: switch between light, dark and the system's");
+      labelThemeSwitch(button);
     });
+    // The switch's name says the mode in force, and follows it when the reader presses it.
+    new MutationObserver(function () {
+      document.querySelectorAll(".theme-switch-button").forEach(labelThemeSwitch);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-mode"] });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", repair);

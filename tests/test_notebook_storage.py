@@ -165,3 +165,37 @@ def test_repository_rules_catch_strays(tmp_path: Path):
     assert "exercises/b.ipynb: not listed in _toc.yml" in problems
     assert "chapters/a.md: beside a.ipynb" in problems
     assert "_toc.yml lists chapters/gone" in problems
+
+
+#: A line of a code cell that only hands a number to the text (glue), or closes such a call.
+_GLUE_LINE = r"\s*(?:[A-Za-z_][\w.]*\.)?glue\(|\s*[)\]}]+,?\s*$|\s*#"
+
+
+def _is_glue_only(source: str) -> bool:
+    import re
+
+    lines = [line for line in source.splitlines() if line.strip()]
+    return bool(lines) and any("glue(" in line for line in lines) and all(
+        re.match(_GLUE_LINE, line) or line.startswith((" ", "\t")) for line in lines
+    )
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parts[-2] in ("chapters", "exercises")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_glue_only_cells_are_kept_off_the_page(path: Path):
+    """A cell that only glues numbers into the text is plumbing: the page does not show it
+    (tag ``remove-cell``); the notebook keeps it, and it runs as before."""
+    nb = nbformat.read(path, as_version=4)
+    shown = [
+        cell.source.splitlines()[0]
+        for cell in nb.cells
+        if cell.cell_type == "code" and _is_glue_only(cell.source)
+        and not {"remove-cell", "remove-input"} & set(cell.metadata.get("tags", []))
+    ]
+    assert shown == [], f"glue-only cells shown to readers: {shown}"
+
+
+def test_the_glue_only_rule_can_tell_plumbing_from_work():
+    assert _is_glue_only('glue("a", 1.0, display=False)\nglue("b", f(x),\n     display=False)\n')
+    assert not _is_glue_only('x = run()\nglue("a", x, display=False)')
+    assert not _is_glue_only("print(1)")

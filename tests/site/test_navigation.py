@@ -4,7 +4,8 @@ The visible ☰ (chapter list) and contents buttons sit in the article header. O
 (390 px) and a tablet (800 px) each opens its drawer, a modal dialog holding the chapter
 list or the page's contents, with the links on screen; Escape closes it. On a desktop
 (1366 px) ☰ collapses the chapter list and a second press brings it back. (The themes'
-scripts had wired hidden twins of these buttons: _static/navigation.js.)
+scripts had wired hidden twins of these buttons: _static/navigation.js.) Each button's
+aria-expanded follows its menu, and the colour-mode switch's name says the mode in force.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ DRAWER = """(id) => { const d = document.getElementById(id);
     return {open: !!(d && d.open), links: links.length}; }"""
 
 
+EXPANDED = """(name) => [...document.querySelectorAll('.' + name)]
+    .filter(b => b.checkVisibility()).map(b => b.getAttribute('aria-expanded'))"""
+
+
 def _press(page, name):
     page.locator(f".{name}").filter(visible=True).first.click()
     page.wait_for_timeout(500)  # the sidebar slides out in 0.2 s
@@ -40,12 +45,15 @@ def test_drawers_open_and_close_on_narrow_screens(browser, site_url, width, name
     try:
         assert len(page.evaluate(VISIBLE_TOGGLE, name)) == 1, f"one visible {name} at {width} px"
         assert page.evaluate(DRAWER, dialog) == {"open": False, "links": 0}
+        assert page.evaluate(EXPANDED, name) == ["false"]
         _press(page, name)
         state = page.evaluate(DRAWER, dialog)
         assert state["open"] and state["links"] >= at_least, (width, name, state)
+        assert page.evaluate(EXPANDED, name) == ["true"]
         page.keyboard.press("Escape")
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(400)
         assert not page.evaluate(DRAWER, dialog)["open"]
+        assert page.evaluate(EXPANDED, name) == ["false"]
     finally:
         opened.close()
 
@@ -56,11 +64,13 @@ def test_menu_button_collapses_the_chapter_list_on_a_desktop(browser, site_url):
     shown = """() => { const s = document.getElementById('pst-primary-sidebar');
         return s.checkVisibility({visibilityProperty: true}) && s.getBoundingClientRect().right > 0; }"""
     try:
-        assert page.evaluate(shown)
+        assert page.evaluate(shown) and page.evaluate(EXPANDED, "primary-toggle") == ["true"]
         _press(page, "primary-toggle")
         assert not page.evaluate(shown), "☰ did not collapse the chapter list"
+        assert page.evaluate(EXPANDED, "primary-toggle") == ["false"]
         _press(page, "primary-toggle")
         assert page.evaluate(shown), "a second ☰ did not bring it back"
+        assert page.evaluate(EXPANDED, "primary-toggle") == ["true"]
     finally:
         opened.close()
 
@@ -76,5 +86,24 @@ def test_a_link_followed_in_the_contents_drawer_closes_it(browser, site_url, wid
         page.wait_for_timeout(500)
         assert not page.evaluate(DRAWER, "pst-secondary-sidebar-modal")["open"], "the drawer covers the section"
         assert page.evaluate("() => window.scrollY") > 0  # and the page went to the section
+    finally:
+        opened.close()
+
+
+def test_colour_mode_switch_says_the_mode_in_force(browser, site_url):
+    opened = open_page(browser, site_url, PAGE, {"width": 1366, "height": 900})
+    page = opened.page
+    label = """() => [...document.querySelectorAll('.theme-switch-button')]
+        .filter(b => b.checkVisibility()).map(b => [document.documentElement.dataset.mode, b.getAttribute('aria-label')])"""
+    words = {"light": "light", "dark": "dark", "auto": "the system's"}
+    try:
+        seen = set()
+        for _ in range(3):  # the switch cycles through the three modes
+            [[mode, name]] = page.evaluate(label)
+            assert name.startswith(f"Color mode: {words[mode]}. Press to switch"), (mode, name)
+            seen.add(mode)
+            page.locator(".theme-switch-button").filter(visible=True).first.click()
+            page.wait_for_timeout(100)
+        assert seen == set(words), seen
     finally:
         opened.close()
