@@ -26,7 +26,9 @@ REPRESENTATIVE = {
 #: Elements wider than the viewport: the culprits when the page scrolls sideways.
 WIDTHS = """
 () => {
-  const vw = window.innerWidth;
+  // The phone's own width: a mobile browser widens its layout viewport (innerWidth) to fit
+  // content that is too wide, and then zooms out, so innerWidth would hide the overflow.
+  const vw = screen.width;
   const wide = [];
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
