@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import theory
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
 from ..ensemble import backward_ensemble, exploded_at, vanished_at
 from ..plots.style import activation_color
 from ..schemes import SCHEMES, init_std
@@ -41,7 +41,7 @@ class SignalState:
     rms_grad: np.ndarray  # measured rms of dℓ/dz^(l)
     theory_rms_z: np.ndarray
     theory_rms_grad: np.ndarray
-    bad_fraction: np.ndarray  # saturated or dead fraction per layer (nan if not defined)
+    bad_fraction: np.ndarray  # saturated or dead fraction per layer (0 for linear units)
     bad_label: str
     exploded: int | None
     vanished: int | None
@@ -116,9 +116,16 @@ def compute_signal(activation="tanh", scheme="glorot_normal", gain=1.0, depth=10
     elif activation in ("relu", "leaky_relu"):
         bad = np.array([np.mean(np.all(np.asarray(z)[0] <= 0, axis=0)) for z in res.preacts])
         label = "dead units (z ≤ 0 for every input)"
-    else:
-        bad = np.full(depth, np.nan)
-        label = "saturated or dead units (not defined for this activation)"
+    elif activation == "selu":
+        # SELU saturates on its negative side only, towards its floor −λα (≈ −1.758); as for
+        # sigmoid and tanh, "saturated" means within 3 % of the bound (z below about −3.5).
+        floor = -SELU_SCALE * SELU_ALPHA
+        a = np.stack([np.asarray(v).reshape(-1) for v in acts])
+        bad = np.mean(a < 0.97 * floor, axis=1)
+        label = "saturated units (a within 3% of SELU's floor −λα)"
+    else:  # linear: a unit that passes z on can neither saturate nor die
+        bad = np.zeros(depth)
+        label = "saturated or dead units (a linear unit has neither)"
     return SignalState(
         settings=settings,
         act_hist=act_hist,
